@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/** Slack channel ID (C…, G…) or a `#name`. IDs survive renames; names are easier to read. */
+const slackChannel = z
+  .string()
+  .regex(
+    /^(?:[CG][A-Z0-9]{6,}|#[a-z0-9][a-z0-9._-]{0,79})$/,
+    "must be a Slack channel ID such as C0123456789 or a name such as #pull-requests",
+  );
+
+/** Slack member ID that a GitHub login is mentioned as. */
+const slackMember = z
+  .string()
+  .regex(/^[UW][A-Z0-9]{6,}$/, "must be a Slack member ID such as U024BE7LH");
+
+const stringList = z.array(z.string().min(1));
+
+export const EVENT_NAMES = ["comments", "review_comments", "reviews"] as const;
+
+export const routeSchema = z.strictObject({
+  /** Channel that receives the events this route matches. */
+  channel: slackChannel,
+  /** Glob patterns matched against the file of a review comment (`web/**`). */
+  paths: stringList.optional(),
+  /** The pull request has any of these labels. */
+  labels: stringList.optional(),
+  /** Glob patterns matched against the pull request's base branch (`release/*`). */
+  base: stringList.optional(),
+  /** GitHub logins of comment authors. */
+  authors: stringList.optional(),
+});
+
+export const ignoreSchema = z.strictObject({
+  /** Skip comments written by bots and GitHub Apps. */
+  bots: z.boolean().default(true),
+  /** Skip comments written by these GitHub logins. */
+  authors: stringList.default([]),
+  /** Skip pull requests that carry any of these labels. */
+  labels: stringList.default([]),
+  /** Skip draft pull requests. Drafts are carried by default. */
+  drafts: z.boolean().default(false),
+});
+
+/**
+ * `.github/threadline.yml`. Every field is optional; an empty file means "use the deployment's
+ * SLACK_CHANNEL with the defaults below".
+ */
+export const configSchema = z.strictObject({
+  /** Channel for this repository; events go here when no route matches. */
+  channel: slackChannel.optional(),
+  /** Which kinds of comment are carried. */
+  events: z.array(z.enum(EVENT_NAMES)).default([...EVENT_NAMES]),
+  /** Extra channels by file path, label, base branch or author; every matching route gets the event. */
+  routes: z.array(routeSchema).default([]),
+  /** Filters applied before routing. */
+  ignore: ignoreSchema.default({
+    bots: true,
+    authors: [],
+    labels: [],
+    drafts: false,
+  }),
+  /** GitHub login -> Slack member ID, so `@login` in a comment becomes a real Slack mention. */
+  mentions: z.record(z.string().min(1), slackMember).default({}),
+});
+
+export type ThreadlineConfig = z.infer<typeof configSchema>;
+export type Route = z.infer<typeof routeSchema>;

@@ -1,0 +1,83 @@
+/**
+ * The normalized shape every carried GitHub event is turned into before it is routed and rendered.
+ * Everything downstream (routing, rendering, delivery) reads this, never the raw webhook payload,
+ * so a new event family only needs a new normalizer.
+ */
+
+/** Which config `events:` entry an event belongs to. */
+export type ConversationKind = "comment" | "review_comment" | "review";
+
+/** The config names of the kinds above, as written in `.github/threadline.yml`. */
+export const EVENT_NAME_BY_KIND = {
+  comment: "comments",
+  review_comment: "review_comments",
+  review: "reviews",
+} as const satisfies Record<ConversationKind, string>;
+
+export interface Person {
+  login: string;
+  avatarUrl: string;
+  htmlUrl: string;
+  /** GitHub Apps and other `type: Bot` accounts. */
+  isBot: boolean;
+}
+
+export interface PullRequestSummary {
+  number: number;
+  title: string;
+  htmlUrl: string;
+  draft: boolean;
+  labels: string[];
+  /**
+   * Base branch. `issue_comment` payloads do not carry it, so it is `undefined` until the edge
+   * fetches the pull request (only done when a route filters on `base`).
+   */
+  base: string | undefined;
+  author: string;
+}
+
+export interface RepositorySummary {
+  owner: string;
+  name: string;
+  /** `owner/name` */
+  fullName: string;
+  htmlUrl: string;
+  /** The repository's default branch, used to know when a push changes the config. */
+  defaultBranch: string;
+}
+
+export type ReviewState = "approved" | "changes_requested" | "commented";
+
+export interface ReviewCommentLocation {
+  path: string;
+  /** Line in the new file (or old file when `side` is LEFT); null for outdated comments. */
+  line: number | null;
+  /** First line of a multi-line comment, null for a single line. */
+  startLine: number | null;
+  side: "LEFT" | "RIGHT";
+  /** GitHub's hunk up to and including the commented line. */
+  diffHunk: string;
+  /** Set when this comment answers another review comment. */
+  inReplyToId: number | null;
+  /** The review this comment was submitted with. */
+  reviewId: number | null;
+}
+
+export interface ConversationEvent {
+  kind: ConversationKind;
+  /** Comment or review id on GitHub. */
+  id: number;
+  repository: RepositorySummary;
+  pullRequest: PullRequestSummary;
+  author: Person;
+  /** GitHub-flavoured markdown as written; may be empty (an approval without words). */
+  body: string;
+  /** Link to the comment or review on GitHub. */
+  htmlUrl: string;
+  /** ISO-8601 time the comment or review was made. */
+  createdAt: string;
+  /** Present for `kind: "review"`. */
+  reviewState?: ReviewState;
+  /** Present for `kind: "review_comment"`. */
+  location?: ReviewCommentLocation;
+}
