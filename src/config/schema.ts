@@ -15,8 +15,10 @@ const slackMember = z
 
 const stringList = z.array(z.string().min(1));
 
+/** The kinds of conversation a repository can choose to carry, as written under `events:`. */
 export const EVENT_NAMES = ["comments", "review_comments", "reviews"] as const;
 
+/** One entry of `routes:`. A route matches when every condition it gives holds. */
 export const routeSchema = z.strictObject({
   /** Channel that receives the events this route matches. */
   channel: slackChannel,
@@ -30,6 +32,7 @@ export const routeSchema = z.strictObject({
   authors: stringList.optional(),
 });
 
+/** `ignore:`, the filters that drop an event before it is routed. */
 export const ignoreSchema = z.strictObject({
   /** Skip comments written by bots and GitHub Apps. */
   bots: z.boolean().default(true),
@@ -63,5 +66,7 @@ export const configSchema = z.strictObject({
   mentions: z.record(z.string().min(1), slackMember).default({}),
 });
 
+/** A validated `.github/threadline.yml` with every default filled in. */
 export type ThreadlineConfig = z.infer<typeof configSchema>;
+/** One validated entry of `routes:`. */
 export type Route = z.infer<typeof routeSchema>;

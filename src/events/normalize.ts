@@ -9,16 +9,12 @@ import type {
 
 /** Either the event to carry, or why the delivery is not one. */
 export type Normalized =
-  | { event: ConversationEvent; skipped?: undefined }
-  | { event?: undefined; skipped: string };
+  { event: ConversationEvent; skipped?: undefined } | { event?: undefined; skipped: string };
 
 export type CarriedEventName =
-  | "issue_comment.created"
-  | "pull_request_review_comment.created"
-  | "pull_request_review.submitted";
+  "issue_comment.created" | "pull_request_review_comment.created" | "pull_request_review.submitted";
 
-type Payload<TName extends CarriedEventName> =
-  EmitterWebhookEvent<TName>["payload"];
+type Payload<TName extends CarriedEventName> = EmitterWebhookEvent<TName>["payload"];
 
 interface UserLike {
   login: string;
@@ -39,10 +35,7 @@ interface LabelLike {
   name: string;
 }
 
-function toPerson(
-  user: UserLike | null | undefined,
-  serverUrl: string,
-): Person {
+function toPerson(user: UserLike | null | undefined, serverUrl: string): Person {
   const login = user?.login ?? "ghost";
   return {
     login,
@@ -72,9 +65,7 @@ function serverUrlOf(repository: RepositoryLike): string {
   return new URL(repository.html_url).origin;
 }
 
-function normalizeIssueComment(
-  payload: Payload<"issue_comment.created">,
-): Normalized {
+function normalizeIssueComment(payload: Payload<"issue_comment.created">): Normalized {
   const { issue, comment, repository } = payload;
   if (!issue.pull_request) {
     return { skipped: "comment is on an issue, not a pull request" };
@@ -159,9 +150,7 @@ const CARRIED_REVIEW_STATES: Record<string, ReviewState> = {
   commented: "commented",
 };
 
-function normalizeReview(
-  payload: Payload<"pull_request_review.submitted">,
-): Normalized {
+function normalizeReview(payload: Payload<"pull_request_review.submitted">): Normalized {
   const { review, repository } = payload;
   const state = CARRIED_REVIEW_STATES[review.state.toLowerCase()];
   if (!state) {
@@ -172,8 +161,7 @@ function normalizeReview(
     // A "comment" review without a summary is only the envelope of its line comments,
     // which arrive as their own pull_request_review_comment deliveries.
     return {
-      skipped:
-        "review has no summary; its line comments are carried on their own",
+      skipped: "review has no summary; its line comments are carried on their own",
     };
   }
   return {

@@ -1,15 +1,10 @@
 import { describe, expect, test } from "@jest/globals";
 import { normalize } from "../../src/events/normalize.js";
-import {
-  loadFixture,
-  loadPullRequestCommentFixture,
-} from "../fixtures/index.js";
+import { loadFixture, loadPullRequestCommentFixture } from "../fixtures/index.js";
 
 describe("normalize", () => {
   test("a conversation comment on a pull request becomes a comment event", () => {
-    const { event } = normalize["issue_comment.created"](
-      loadPullRequestCommentFixture(),
-    );
+    const { event } = normalize["issue_comment.created"](loadPullRequestCommentFixture());
     expect(event).toMatchObject({
       kind: "comment",
       repository: { fullName: "Codertocat/Hello-World", owner: "Codertocat" },
@@ -25,9 +20,7 @@ describe("normalize", () => {
   });
 
   test("a comment on a plain issue is skipped with the reason", () => {
-    expect(
-      normalize["issue_comment.created"](loadFixture("issue_comment.created")),
-    ).toEqual({
+    expect(normalize["issue_comment.created"](loadFixture("issue_comment.created"))).toEqual({
       skipped: "comment is on an issue, not a pull request",
     });
   });
@@ -52,14 +45,12 @@ describe("normalize", () => {
   test("an approval without words is carried; a bodiless 'commented' review is not", () => {
     const approved = loadFixture("pull_request_review.submitted");
     approved.review.state = "approved";
-    expect(
-      normalize["pull_request_review.submitted"](approved).event?.reviewState,
-    ).toBe("approved");
+    expect(normalize["pull_request_review.submitted"](approved).event?.reviewState).toBe(
+      "approved",
+    );
 
     const envelope = loadFixture("pull_request_review.submitted");
-    expect(
-      normalize["pull_request_review.submitted"](envelope).skipped,
-    ).toMatch(/no summary/);
+    expect(normalize["pull_request_review.submitted"](envelope).skipped).toMatch(/no summary/);
   });
 
   test("bots are recognised by type and by the [bot] suffix", () => {
@@ -69,8 +60,6 @@ describe("normalize", () => {
       login: "renovate[bot]",
       type: "User",
     };
-    expect(
-      normalize["issue_comment.created"](payload).event?.author.isBot,
-    ).toBe(true);
+    expect(normalize["issue_comment.created"](payload).event?.author.isBot).toBe(true);
   });
 });

@@ -1,0 +1,91 @@
+import type { Context } from "probot";
+import type { ConfigSource } from "../config/config-source.js";
+import type { DeliverPosts } from "../delivery/outgoing-post.js";
+import type { ConversationEvent } from "../events/conversation-event.js";
+import { normalize, type CarriedEventName } from "../events/normalize.js";
+import { renderMessage } from "../render/render-message.js";
+import { needsBaseBranch, routeEvent } from "../routing/route-event.js";
+
+export interface ConversationHandlerDeps {
+  configs: ConfigSource;
+  /** SLACK_CHANNEL: where repositories without any config file post. */
+  defaultChannel: string | undefined;
+  deliver: DeliverPosts;
+}
+
+/**
+ * `issue_comment.created`, `pull_request_review_comment.created`, `pull_request_review.submitted`:
+ * normalize, load the repository's config, route, render, and hand the posts over.
+ * Every early return says why at debug level, so "why did nothing arrive?" has an answer in the log.
+ */
+export function createConversationHandler(deps: ConversationHandlerDeps) {
+  return async (context: Context<CarriedEventName>): Promise<void> => {
+    const name = `${context.name}.${context.payload.action}` as CarriedEventName;
+    const log = context.log.child({ event: name });
+    const normalized = (
+      normalize[name] as (payload: unknown) => ReturnType<(typeof normalize)[CarriedEventName]>
+    )(context.payload);
+    if (normalized.skipped !== undefined) {
+      log.debug({ reason: normalized.skipped }, "not carried");
+      return;
+    }
+    let event = normalized.event;
+    const repository = event.repository.fullName;
+
+    const loaded = await deps.configs.get(context.octokit, {
+      owner: event.repository.owner,
+      repo: event.repository.name,
+    });
+    if (loaded.status === "invalid") {
+      log.error(
+        {
+          repository,
+          path: loaded.error.path,
+          line: loaded.error.line,
+          field: loaded.error.field,
+        },
+        loaded.error.message,
+      );
+      return;
+    }
+    const config = loaded.status === "found" ? loaded.config : null;
+
+    if (config && event.pullRequest.base === undefined && needsBaseBranch(config)) {
+      event = await withBaseBranch(context, event);
+    }
+
+    const routed = routeEvent(event, config, { defaultChannel: deps.defaultChannel });
+    if ("skipped" in routed && routed.skipped !== undefined) {
+      log.debug({ repository, reason: routed.skipped }, "not carried");
+      return;
+    }
+
+    const message = renderMessage(event, { mentions: config?.mentions ?? {} });
+    const pullRequest = `${repository}#${event.pullRequest.number}`;
+    log.debug({ pullRequest, channels: routed.channels, reasons: routed.reasons }, "routed");
+    await deps.deliver(
+      routed.channels.map((channel) => ({ deliveryId: context.id, channel, message, pullRequest })),
+      log,
+    );
+  };
+}
+
+/** `issue_comment` payloads lack the base branch (and may lack `draft`); ask GitHub for them. */
+async function withBaseBranch(
+  context: Context<CarriedEventName>,
+  event: ConversationEvent,
+): Promise<ConversationEvent> {
+  const { data } = await context.octokit.rest.pulls.get({
+    owner: event.repository.owner,
+    repo: event.repository.name,
+    pull_number: event.pullRequest.number,
+  });
+  return {
+    ...event,
+    pullRequest: {
+      ...event.pullRequest,
+      base: data.base.ref,
+      draft: data.draft ?? event.pullRequest.draft,
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import pino, { type Logger } from "pino";
+import { getTransformStream } from "@probot/pino";
+import { createSecretRedactor } from "./redact-secrets.js";
+
+export interface LoggerOptions {
+  level: string;
+  format: "pretty" | "json";
+  /** Values that must never be written: the private key, webhook secrets, the Slack token. */
+  secrets: readonly string[];
+  /** Where lines go; stdout unless a test captures them. */
+  destination?: { write(line: string): unknown };
+}
+
+/**
+ * A pino logger whose every output line passes through the secret redactor last, after pretty
+ * printing, so nothing (an error's message, a library's debug output) can carry a secret out.
+ */
+export async function createLogger(options: LoggerOptions): Promise<Logger> {
+  const redact = createSecretRedactor(options.secrets);
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const redactingDestination = {
+    write(line: string) {
+      destination.write(redact(line));
+    },
+  };
+  const pinoOptions = { level: options.level, name: "threadline", messageKey: "msg" };
+  if (options.format === "json") {
+    return pino(pinoOptions, redactingDestination);
+  }
+  const pretty = await getTransformStream({ logFormat: "pretty" });
+  pretty.on("data", (line: Buffer | string) => redactingDestination.write(line.toString()));
+  return pino(pinoOptions, pretty);
+}

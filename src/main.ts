@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * Process start: reads the environment, starts the App, and stops it cleanly on SIGTERM/SIGINT.
+ * With no GitHub App registered yet (no APP_ID, no key, not production), runs Probot's manifest
+ * flow instead, which creates the App from app.yml and writes its credentials to .env.
+ */
+import { config as loadDotenv } from "dotenv";
+import { run as runProbotSetup } from "probot";
+import { needsAppSetup, readSettings, secretsOf, SettingsError } from "./env.js";
+import { createLogger } from "./log/create-logger.js";
+import { createSecretRedactor } from "./log/redact-secrets.js";
+import { startApp } from "./start-app.js";
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(env: NodeJS.ProcessEnv): Promise<void> {
+  if (needsAppSetup(env)) {
+    process.stdout.write(
+      "No GitHub App is configured yet (APP_ID is not set): starting the setup page, open the URL below to create the App from app.yml.\n",
+    );
+    await runProbotSetup(() => {});
+    return;
+  }
+
+  let settings;
+  try {
+    settings = readSettings(env);
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const log = await createLogger({
+    level: settings.logLevel,
+    format: settings.logFormat,
+    secrets: secretsOf(settings),
+  });
+  const app = await startApp(settings, log);
+  log.info(
+    { url: app.url },
+    "threadline is listening for GitHub deliveries at /api/github/webhooks",
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping");
+    const deadline = setTimeout(() => {
+      log.error("did not stop in time; exiting");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    deadline.unref();
+    await app.close();
+    log.info("stopped");
+    log.flush();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+loadDotenv({ quiet: true });
+main(process.env).catch((error: unknown) => {
+  // The logger may not exist yet, so mask the secrets here as it would.
+  const redact = createSecretRedactor(
+    [
+      process.env.PRIVATE_KEY,
+      process.env.WEBHOOK_SECRET,
+      process.env.WEBHOOK_SECRET_PREVIOUS,
+      process.env.SLACK_BOT_TOKEN,
+    ].filter((secret): secret is string => Boolean(secret)),
+  );
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`threadline failed to start: ${redact(message)}\n`);
+  process.exit(1);
+});

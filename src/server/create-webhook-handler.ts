@@ -1,0 +1,122 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import { readBody } from "./read-body.js";
+import { verifySignature } from "./verify-signature.js";
+
+export interface VerifiedDelivery {
+  id: string;
+  name: string;
+  payload: unknown;
+}
+
+export interface WebhookHandlerOptions {
+  /** Current secret first, then the previous one during a rotation. */
+  secrets: readonly string[];
+  maxBodyBytes: number;
+  log: Logger;
+  /** Called only for deliveries whose signature checked out; GitHub is answered when it settles. */
+  receive: (delivery: VerifiedDelivery) => Promise<void>;
+  /** Told of every refusal, for metrics. */
+  onRefused?: (reason: RefusalReason) => void;
+}
+
+export type RefusalReason =
+  "missing_headers" | "unsupported_media_type" | "too_large" | "bad_signature" | "malformed_json";
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isJsonContentType(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
+  return mediaType === "application/json";
+}
+
+function answer(response: ServerResponse, status: number, message: string, close = false): void {
+  if (response.headersSent) return;
+  response.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    ...(close ? { connection: "close" } : {}),
+  });
+  response.end(`${message}\n`);
+}
+
+/**
+ * `POST /api/github/webhooks`: refuses anything GitHub did not sign, before parsing it, and logs
+ * each refusal as one short line without the body (a forged flood must stay cheap).
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions) {
+  const { secrets, maxBodyBytes, log, receive, onRefused } = options;
+
+  return async function handleWebhook(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    const deliveryId = header(request, "x-github-delivery");
+    const eventName = header(request, "x-github-event");
+    const refuse = (status: number, reason: RefusalReason, detail: string, close = false) => {
+      log.warn(
+        {
+          deliveryId,
+          event: eventName,
+          reason: detail,
+          remoteAddress: request.socket.remoteAddress,
+        },
+        "delivery refused",
+      );
+      onRefused?.(reason);
+      answer(response, status, detail, close);
+    };
+
+    if (!deliveryId || !eventName) {
+      request.resume();
+      return refuse(400, "missing_headers", "X-GitHub-Event and X-GitHub-Delivery are required");
+    }
+    if (!isJsonContentType(header(request, "content-type"))) {
+      request.resume();
+      return refuse(
+        415,
+        "unsupported_media_type",
+        "content type must be application/json (set the App's webhook content type to JSON)",
+      );
+    }
+
+    const { body, tooLarge } = await readBody(request, maxBodyBytes);
+    if (tooLarge) {
+      // Answer, then drop the connection rather than read the rest of an oversized body.
+      refuse(413, "too_large", `body is larger than ${maxBodyBytes} bytes`, true);
+      response.once("finish", () => request.destroy());
+      return;
+    }
+
+    const signature = verifySignature(
+      body,
+      header(request, "x-hub-signature-256"),
+      secrets,
+      header(request, "x-hub-signature"),
+    );
+    if (!signature.valid) {
+      return refuse(401, "bad_signature", signature.reason);
+    }
+
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString("utf8"));
+    } catch {
+      return refuse(400, "malformed_json", "body is not valid JSON");
+    }
+    if (typeof payload !== "object" || payload === null) {
+      return refuse(400, "malformed_json", "body is not a JSON object");
+    }
+
+    try {
+      await receive({ id: deliveryId, name: eventName, payload });
+    } catch (error) {
+      log.error({ deliveryId, event: eventName, err: error }, "delivery failed");
+      return answer(response, 500, "delivery failed; see the App's log");
+    }
+    answer(response, 200, "ok");
+  };
+}

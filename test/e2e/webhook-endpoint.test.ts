@@ -1,0 +1,430 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
+import { request as httpRequest } from "node:http";
+import nock from "nock";
+import { signBody } from "../../src/server/verify-signature.js";
+import { asAppDelivery, loadFixture, loadPullRequestCommentFixture } from "../fixtures/index.js";
+import { mockConfigFile, mockInstallationToken, mockNoConfig } from "../helpers/fake-github.js";
+import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.js";
+import {
+  TEST_PRIVATE_KEY,
+  TEST_SLACK_TOKEN,
+  TEST_WEBHOOK_SECRET,
+  startTestApp,
+  type TestApp,
+} from "../helpers/start-test-app.js";
+
+const CONFIG = `
+channel: C0123456789
+mentions:
+  Codertocat: U024BE7LH
+`;
+
+let slack: FakeSlack;
+let app: TestApp;
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect("127.0.0.1");
+});
+afterAll(() => nock.enableNetConnect());
+
+beforeEach(async () => {
+  slack = await startFakeSlack();
+});
+
+afterEach(async () => {
+  await app?.close();
+  await slack.close();
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+
+function start(env: Record<string, string | undefined> = {}) {
+  return startTestApp({ SLACK_API_URL: slack.url, ...env }).then((started) => (app = started));
+}
+
+function refusals() {
+  return app.logs.filter((line) => line.msg === "delivery refused");
+}
+
+describe("a signed pull-request comment", () => {
+  test("is posted once to the channel the repository's config names", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG);
+
+    const response = await app.deliver(
+      "issue_comment",
+      asAppDelivery(loadPullRequestCommentFixture()),
+    );
+
+    expect(response.status).toBe(200);
+    const posts = slack.posts();
+    expect(posts).toHaveLength(1);
+    const [post] = posts;
+    expect(post!.authorization).toBe(`Bearer ${TEST_SLACK_TOKEN}`);
+    expect(post!.args).toMatchObject({
+      channel: "C0123456789",
+      unfurl_links: "false",
+      unfurl_media: "false",
+    });
+    expect(String(post!.args.text)).toContain("Codertocat");
+    expect(JSON.stringify(post!.args.blocks)).toContain("You are totally right!");
+    expect(post!.args).not.toHaveProperty("parse");
+    expect(post!.args).not.toHaveProperty("link_names");
+  });
+
+  test("falls back to SLACK_CHANNEL when no config exists anywhere", async () => {
+    await start({ SLACK_CHANNEL: "C0DEFAULT01" });
+    mockInstallationToken(1);
+    mockNoConfig("Codertocat", "Hello-World");
+
+    const response = await app.deliver(
+      "issue_comment",
+      asAppDelivery(loadPullRequestCommentFixture()),
+    );
+
+    expect(response.status).toBe(200);
+    expect(slack.posts().map((post) => post.args.channel)).toEqual(["C0DEFAULT01"]);
+  });
+
+  test("with neither a config nor SLACK_CHANNEL, posts nothing and says why at debug", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockNoConfig("Codertocat", "Hello-World");
+
+    const response = await app.deliver(
+      "issue_comment",
+      asAppDelivery(loadPullRequestCommentFixture()),
+    );
+
+    expect(response.status).toBe(200);
+    expect(slack.posts()).toHaveLength(0);
+    const reason = app.logs.find((line) => line.msg === "not carried");
+    expect(reason?.level).toBe(20);
+    expect(String(reason?.reason)).toMatch(/SLACK_CHANNEL/);
+  });
+
+  test("the config is read once per repository, not once per comment", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG, 1);
+
+    for (let index = 0; index < 3; index += 1) {
+      const response = await app.deliver(
+        "issue_comment",
+        asAppDelivery(loadPullRequestCommentFixture()),
+      );
+      expect(response.status).toBe(200);
+    }
+    expect(slack.posts()).toHaveLength(3);
+  });
+});
+
+describe("the other carried events", () => {
+  test("a review comment on a line and a review with a summary are posted", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG);
+
+    const reviewComment = asAppDelivery(loadFixture("pull_request_review_comment.created"));
+    const review = asAppDelivery(loadFixture("pull_request_review.submitted"));
+    review.review.state = "changes_requested";
+    review.review.body = "Please add a test.";
+
+    expect((await app.deliver("pull_request_review_comment", reviewComment)).status).toBe(200);
+    expect((await app.deliver("pull_request_review", review)).status).toBe(200);
+
+    const texts = slack.posts().map((post) => JSON.stringify(post.args.blocks));
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toContain("README.md");
+    expect(texts[1]).toContain("Please add a test.");
+  });
+
+  test("a comment on a plain issue is not carried and costs no GitHub call", async () => {
+    await start();
+    const response = await app.deliver(
+      "issue_comment",
+      asAppDelivery(loadFixture("issue_comment.created")),
+    );
+    expect(response.status).toBe(200);
+    expect(slack.posts()).toHaveLength(0);
+  });
+});
+
+describe("a broken config file", () => {
+  test("posts nothing, answers 2xx and logs one error with the file, line, field and fix", async () => {
+    await start({ SLACK_CHANNEL: "C0DEFAULT01" });
+    mockInstallationToken(1);
+    mockConfigFile(
+      "Codertocat",
+      "Hello-World",
+      "channel: C0123456789\nignore:\n  bots: maybe\n",
+      2,
+    );
+
+    const response = await app.deliver(
+      "issue_comment",
+      asAppDelivery(loadPullRequestCommentFixture()),
+    );
+
+    expect(response.status).toBe(200);
+    expect(slack.posts()).toHaveLength(0);
+    const errors = app.logs.filter((line) => line.level >= 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.msg).toContain("Codertocat/Hello-World");
+    expect(errors[0]!.msg).toContain(".github/threadline.yml");
+    expect(errors[0]!.msg).toMatch(/line 3/);
+    expect(errors[0]!.msg).toContain("ignore.bots");
+  });
+});
+
+describe("Slack errors", () => {
+  test("not_in_channel is logged with the channel and the fix; GitHub still gets 2xx", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG);
+    slack.script({ kind: "error", error: "not_in_channel" });
+
+    const response = await app.deliver(
+      "issue_comment",
+      asAppDelivery(loadPullRequestCommentFixture()),
+    );
+
+    expect(response.status).toBe(200);
+    const failure = app.logs.find((line) => line.msg.startsWith("Slack post failed"));
+    expect(failure).toMatchObject({ channel: "C0123456789", slackError: "not_in_channel" });
+    expect(failure!.msg).toMatch(/invite/);
+  });
+
+  test("invalid_auth says to replace SLACK_BOT_TOKEN without quoting it", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG);
+    slack.script({ kind: "error", error: "invalid_auth" });
+
+    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+
+    const failure = app.logs.find((line) => line.msg.startsWith("Slack post failed"));
+    expect(failure!.msg).toContain("SLACK_BOT_TOKEN");
+    expect(app.rawLog()).not.toContain(TEST_SLACK_TOKEN);
+  });
+});
+
+describe("deliveries that are refused", () => {
+  const payload = () => JSON.stringify(asAppDelivery(loadPullRequestCommentFixture()));
+
+  function post(headers: Record<string, string>, body: string) {
+    return fetch(`${app.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "issue_comment",
+        "x-github-delivery": "refused-1",
+        ...headers,
+      },
+      body,
+    });
+  }
+
+  const signatureCases: [
+    string,
+    (body: string) => Record<string, string>,
+    (body: string) => string,
+  ][] = [
+    ["no signature", () => ({}), (body) => body],
+    ["a malformed signature", () => ({ "x-hub-signature-256": "sha256=zzzz" }), (body) => body],
+    [
+      "a truncated signature",
+      (body) => ({ "x-hub-signature-256": signBody(body, TEST_WEBHOOK_SECRET).slice(0, 40) }),
+      (body) => body,
+    ],
+    [
+      "the wrong secret",
+      (body) => ({ "x-hub-signature-256": signBody(body, "not-the-secret") }),
+      (body) => body,
+    ],
+    [
+      "a body changed after signing",
+      (body) => ({ "x-hub-signature-256": signBody(body, TEST_WEBHOOK_SECRET) }),
+      (body) => body.replace("totally right", "totally wrong"),
+    ],
+    [
+      "only a legacy SHA-1 signature",
+      () => ({ "x-hub-signature": "sha1=0123456789abcdef0123456789abcdef01234567" }),
+      (body) => body,
+    ],
+  ];
+
+  test.each(signatureCases)(
+    "%s gets 401, posts nothing, logs one line without the body",
+    async (_name, headersFor, tamper) => {
+      await start();
+      const body = payload();
+      const response = await post(headersFor(body), tamper(body));
+
+      expect(response.status).toBe(401);
+      expect(slack.posts()).toHaveLength(0);
+      expect(refusals()).toHaveLength(1);
+      expect(refusals()[0]).toMatchObject({ deliveryId: "refused-1", event: "issue_comment" });
+      expect(app.rawLog()).not.toContain("totally");
+    },
+  );
+
+  test("the previous secret is still accepted during a rotation", async () => {
+    await start({
+      WEBHOOK_SECRET: "new-secret-abcdef",
+      WEBHOOK_SECRET_PREVIOUS: TEST_WEBHOOK_SECRET,
+    });
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG);
+
+    const oldSigned = await app.deliver(
+      "issue_comment",
+      asAppDelivery(loadPullRequestCommentFixture()),
+      {
+        secret: TEST_WEBHOOK_SECRET,
+      },
+    );
+    const newSigned = await app.deliver(
+      "issue_comment",
+      asAppDelivery(loadPullRequestCommentFixture()),
+      {
+        secret: "new-secret-abcdef",
+      },
+    );
+    const otherSigned = await app.deliver(
+      "issue_comment",
+      asAppDelivery(loadPullRequestCommentFixture()),
+      {
+        secret: "neither",
+      },
+    );
+
+    expect([oldSigned.status, newSigned.status, otherSigned.status]).toEqual([200, 200, 401]);
+    expect(slack.posts()).toHaveLength(2);
+  });
+
+  test("a non-JSON content type gets 415", async () => {
+    await start();
+    const body = `payload=${encodeURIComponent(payload())}`;
+    const response = await post(
+      {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-hub-signature-256": signBody(body, TEST_WEBHOOK_SECRET),
+      },
+      body,
+    );
+    expect(response.status).toBe(415);
+    expect(refusals()).toHaveLength(1);
+  });
+
+  test("signed but malformed JSON gets 400", async () => {
+    await start();
+    const body = '{"action": "created", ';
+    const response = await post(
+      { "x-hub-signature-256": signBody(body, TEST_WEBHOOK_SECRET) },
+      body,
+    );
+    expect(response.status).toBe(400);
+    expect(slack.posts()).toHaveLength(0);
+  });
+
+  test("missing GitHub headers get 400", async () => {
+    await start();
+    const response = await fetch(`${app.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(response.status).toBe(400);
+  });
+
+  test("a body over the cap gets 413 from its declared length, before it is read", async () => {
+    await start({ WEBHOOK_MAX_BYTES: "1024" });
+    const body = "x".repeat(4096);
+    const response = await post(
+      { "x-hub-signature-256": signBody(body, TEST_WEBHOOK_SECRET) },
+      body,
+    );
+    expect(response.status).toBe(413);
+    expect(refusals()[0]!.reason).toMatch(/larger than 1024 bytes/);
+  });
+
+  test("a streamed body with no declared length is cut off at the cap with 413", async () => {
+    await start({ WEBHOOK_MAX_BYTES: "65536" });
+    const { port } = new URL(app.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: "/api/github/webhooks",
+          headers: {
+            "content-type": "application/json",
+            "transfer-encoding": "chunked",
+            "x-github-event": "issue_comment",
+            "x-github-delivery": "endless",
+            "x-hub-signature-256": signBody("", TEST_WEBHOOK_SECRET),
+          },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+          request.destroy();
+        },
+      );
+      request.on("error", () => {});
+      // Keep sending well past the cap; the App must answer without waiting for an end.
+      const chunk = Buffer.alloc(16 * 1024, 0x20);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 2 * 1024 * 1024 && request.write(chunk)) sent += chunk.length;
+        if (sent < 2 * 1024 * 1024) request.once("drain", pump);
+      };
+      pump();
+      setTimeout(() => reject(new Error("no answer to an endless body")), 5000).unref();
+    });
+    expect(status).toBe(413);
+  });
+});
+
+describe("operations", () => {
+  test("GET /healthz answers 200", async () => {
+    await start();
+    const response = await fetch(`${app.url}/healthz`);
+    expect(response.status).toBe(200);
+  });
+
+  test("no secret reaches the log, even at trace level through a whole delivery", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG);
+    slack.script({ kind: "error", error: "invalid_auth" });
+    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+    await post({ "x-hub-signature-256": "sha256=00" }, "{}");
+
+    const raw = app.rawLog();
+    expect(raw.length).toBeGreaterThan(0);
+    for (const secret of [TEST_WEBHOOK_SECRET, TEST_SLACK_TOKEN, TEST_PRIVATE_KEY]) {
+      expect(raw).not.toContain(secret);
+    }
+    const keyBody = TEST_PRIVATE_KEY.split("\n")[1]!;
+    expect(raw).not.toContain(keyBody);
+  });
+
+  function post(headers: Record<string, string>, body: string) {
+    return fetch(`${app.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "issue_comment",
+        "x-github-delivery": "refused-2",
+        ...headers,
+      },
+      body,
+    });
+  }
+});
