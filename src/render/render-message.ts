@@ -1,0 +1,156 @@
+import type {
+  ConversationEvent,
+  ReviewCommentLocation,
+  ReviewState,
+} from "../events/conversation-event.js";
+import { actionVerb } from "./action-verb.js";
+import {
+  mrkdwn,
+  type Block,
+  type ContextBlock,
+  type ImageElement,
+  type SlackMessage,
+} from "./block-kit.js";
+import { cutMrkdwn } from "./cut-mrkdwn.js";
+import { diffExcerptLines } from "./diff-hunk-lines.js";
+import { diffLineUrl } from "./diff-line-url.js";
+import { escapeMrkdwnText } from "./escape-mrkdwn.js";
+import { fallbackText } from "./fallback-text.js";
+import { fitToSlackLimits, SLACK_LIMITS } from "./fit-to-slack-limits.js";
+import { markdownToMrkdwn } from "./markdown-to-mrkdwn.js";
+import { slackLink, slackUrl } from "./slack-link.js";
+import { suggestionToMrkdwn } from "./suggestion-to-mrkdwn.js";
+
+/** What rendering needs besides the event. */
+export interface RenderOptions {
+  /** GitHub login -> Slack user id, from the repository's config. */
+  mentions: Record<string, string>;
+}
+
+/** Reviews lead with their verdict, the thing a reader scans for. */
+const REVIEW_STATE_LINE: Record<ReviewState, string> = {
+  approved: "✅ *Approved*",
+  changes_requested: "❌ *Changes requested*",
+  commented: "💬 *Reviewed*",
+};
+
+/**
+ * The diff excerpt is context, not the message: escaping can make its capped lines four times
+ * longer (`<` is `&lt;`), so its text is capped as well, leaving the room to the comment.
+ */
+const EXCERPT_MAX_CHARS = 1_500;
+
+const DEFAULT_SERVER_URL = "https://github.com";
+
+/** The GitHub (Enterprise) origin the event came from, for profile links in mentions. */
+function serverUrlOf(event: ConversationEvent): string {
+  try {
+    return new URL(event.repository.htmlUrl).origin;
+  } catch {
+    return DEFAULT_SERVER_URL;
+  }
+}
+
+function section(text: string): Block {
+  return { type: "section", text: mrkdwn(text) };
+}
+
+function context(text: string, image?: ImageElement): ContextBlock {
+  return {
+    type: "context",
+    elements: image ? [image, mrkdwn(text)] : [mrkdwn(text)],
+  };
+}
+
+/** Who did what on which pull request, under their avatar. */
+function headerBlock(event: ConversationEvent): ContextBlock {
+  const { author, repository, pullRequest } = event;
+  const who = `*${slackLink(author.htmlUrl, author.login)}*`;
+  const what = slackLink(
+    pullRequest.htmlUrl,
+    `${repository.fullName}#${pullRequest.number}: ${pullRequest.title}`,
+  );
+  // image_url is JSON, not mrkdwn: it only has to be a web URL.
+  const avatar =
+    slackUrl(author.avatarUrl) === undefined
+      ? undefined
+      : ({
+          type: "image",
+          image_url: author.avatarUrl,
+          alt_text: author.login,
+        } as const);
+  return context(`${who} ${actionVerb(event)} ${what}`, avatar);
+}
+
+/** `path:line`, or `path:start–end` for a comment on several lines. */
+function locationLabel(location: ReviewCommentLocation): string {
+  const { path, line, startLine } = location;
+  if (line === null) {
+    return `${path} (outdated)`;
+  }
+  return startLine !== null && startLine !== line
+    ? `${path}:${startLine}–${line}`
+    : `${path}:${line}`;
+}
+
+/** The file and line linked to the diff, and the lines of the diff the comment is about. */
+function locationBlocks(event: ConversationEvent, location: ReviewCommentLocation): Block[] {
+  const link = slackLink(diffLineUrl(event.pullRequest.htmlUrl, location), locationLabel(location));
+  const excerpt = diffExcerptLines(location);
+  return excerpt.length === 0
+    ? [context(link)]
+    : [
+        context(link),
+        section(
+          cutMrkdwn("```\n" + escapeMrkdwnText(excerpt.join("\n")) + "\n```", EXCERPT_MAX_CHARS)
+            .head,
+        ),
+      ];
+}
+
+function blockTextLength(block: Block): number {
+  return block.type === "section"
+    ? block.text.text.length
+    : block.elements.reduce(
+        (sum, element) => sum + (element.type === "mrkdwn" ? element.text.length : 0),
+        0,
+      );
+}
+
+/**
+ * The Slack message for one GitHub conversation event: a header with the author and pull request,
+ * for a line comment the file, line and diff excerpt, the body as mrkdwn within Slack's limits,
+ * and a link back to GitHub. Everything from GitHub is escaped; only the mapped Slack users in
+ * `options.mentions` can be mentioned, and nothing can reach `@channel`/`@here`.
+ */
+export function renderMessage(event: ConversationEvent, options: RenderOptions): SlackMessage {
+  const location = event.kind === "review_comment" ? event.location : undefined;
+  const before: Block[] = [
+    headerBlock(event),
+    ...(location ? locationBlocks(event, location) : []),
+  ];
+  const after: Block[] = [context(slackLink(event.htmlUrl, "View on GitHub"))];
+
+  const chunks = markdownToMrkdwn(event.body, {
+    mentions: options.mentions,
+    serverUrl: serverUrlOf(event),
+    renderSuggestion: (code) => suggestionToMrkdwn(code, location),
+  });
+  if (event.kind === "review") {
+    chunks.unshift(REVIEW_STATE_LINE[event.reviewState ?? "commented"]);
+  }
+  const fixed = [...before, ...after];
+  const body = fitToSlackLimits(chunks, {
+    commentUrl: event.htmlUrl,
+    maxSections: SLACK_LIMITS.blocks - fixed.length,
+    maxChars:
+      SLACK_LIMITS.blockText - fixed.reduce((sum, block) => sum + blockTextLength(block), 0),
+  });
+
+  return {
+    text: fallbackText(event),
+    blocks: [...before, ...body.sections.map(section), ...after],
+    unfurl_links: false,
+    unfurl_media: false,
+  };
+}
