@@ -2,7 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { request as httpRequest } from "node:http";
 import nock from "nock";
 import { signBody } from "../../src/server/verify-signature.js";
-import { asAppDelivery, loadFixture, loadPullRequestCommentFixture } from "../fixtures/index.js";
+import {
+  asAppDelivery,
+  loadFixture,
+  loadPullRequestCommentFixture,
+  loadPushFixture,
+} from "../fixtures/index.js";
 import { mockConfigFile, mockInstallationToken, mockNoConfig } from "../helpers/fake-github.js";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.js";
 import {
@@ -119,6 +124,35 @@ describe("a signed pull-request comment", () => {
       expect(response.status).toBe(200);
     }
     expect(slack.posts()).toHaveLength(3);
+  });
+});
+
+describe("config changes", () => {
+  test("a push that changes .github/threadline.yml takes effect on the next comment", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG);
+    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+
+    const push = asAppDelivery(loadPushFixture());
+    push.commits[0]!.modified = [".github/threadline.yml"];
+    push.head_commit = push.commits[0]!;
+    expect((await app.deliver("push", push)).status).toBe(200);
+
+    mockConfigFile("Codertocat", "Hello-World", "channel: C0NEWCHANNEL\n");
+    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+
+    expect(slack.posts().map((post) => post.args.channel)).toEqual(["C0123456789", "C0NEWCHANNEL"]);
+  });
+
+  test("a push that does not touch the config keeps the cached copy", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG);
+    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+    await app.deliver("push", asAppDelivery(loadPushFixture()));
+    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+    expect(slack.posts()).toHaveLength(2);
   });
 });
 
