@@ -20,6 +20,15 @@ export interface Settings {
   defaultChannel: string | undefined;
   /** Deliveries larger than this are refused with 413 before they are read whole. */
   maxWebhookBytes: number;
+  /** DATABASE_URL as given; unset means the embedded SQLite file under ./data. */
+  databaseUrl: string | undefined;
+  /** Messages per second per Slack channel, and the burst allowed after a quiet spell. */
+  slackChannelRate: number;
+  slackChannelBurst: number;
+  /** How long a post waits for a late delivery of an earlier comment of the same pull request. */
+  orderWindowMs: number;
+  /** Hours between sweeps for deliveries GitHub failed to make; 0 turns the sweep off. */
+  redeliverySweepHours: number;
 }
 
 /** Raised when the environment cannot run the App; the message names every variable to fix. */
@@ -67,6 +76,21 @@ function readInteger(
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) {
     problems.push(`${name} must be a whole number, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function readNumber(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  problems: string[],
+): number {
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    problems.push(`${name} must be a number of at least 0, got "${raw}"`);
     return fallback;
   }
   return value;
@@ -122,6 +146,21 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     problems,
   );
 
+  const slackChannelRate = readNumber("SLACK_CHANNEL_RATE", env.SLACK_CHANNEL_RATE, 1, problems);
+  const slackChannelBurst = readInteger(
+    "SLACK_CHANNEL_BURST",
+    env.SLACK_CHANNEL_BURST,
+    3,
+    problems,
+  );
+  const orderWindowMs = readInteger("ORDER_WINDOW_MS", env.ORDER_WINDOW_MS, 500, problems);
+  const redeliverySweepHours = readNumber(
+    "REDELIVERY_SWEEP_HOURS",
+    env.REDELIVERY_SWEEP_HOURS,
+    3,
+    problems,
+  );
+
   const gheHost = nonEmpty(env.GHE_HOST);
   const githubApiUrl = gheHost
     ? `${nonEmpty(env.GHE_PROTOCOL) ?? "https"}://${gheHost}/api/v3`
@@ -153,6 +192,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     slackApiUrl,
     defaultChannel: nonEmpty(env.SLACK_CHANNEL),
     maxWebhookBytes,
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    slackChannelRate,
+    slackChannelBurst: Math.max(1, slackChannelBurst),
+    orderWindowMs,
+    redeliverySweepHours,
   };
 }
 

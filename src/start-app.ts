@@ -4,40 +4,75 @@ import type { EmitterWebhookEvent } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createConfigCache } from "./config/config-cache.js";
-import { createImmediateDelivery } from "./delivery/create-immediate-delivery.js";
-import type { DeliverPosts } from "./delivery/outgoing-post.js";
+import { createChannelPacer } from "./delivery/channel-pacer.js";
+import { createOutboxDelivery } from "./delivery/create-outbox-delivery.js";
+import {
+  createRedeliverySweep,
+  type HookDeliveriesApi,
+  type HookDelivery,
+} from "./delivery/create-redelivery-sweep.js";
+import { createWorker } from "./delivery/create-worker.js";
+import type { RetryPolicy } from "./delivery/retry-policy.js";
 import type { Settings } from "./env.js";
 import { threadline } from "./index.js";
+import { createMetrics } from "./metrics/create-metrics.js";
 import { createHttpServer } from "./server/create-http-server.js";
 import { createWebhookHandler } from "./server/create-webhook-handler.js";
 import { startWebhookProxy } from "./server/start-webhook-proxy.js";
 import { createSlackClient, type SlackPoster } from "./slack/create-slack-client.js";
+import { openStore, parseDatabaseUrl } from "./store/open-store.js";
+import type { OutboxStore } from "./store/outbox-store.js";
 
 export interface AppOverrides {
   /** Tests turn Octokit's retries and throttling off. */
   Octokit?: typeof ProbotOctokit;
   slack?: SlackPoster;
-  deliver?: DeliverPosts;
+  store?: OutboxStore;
   /** Config cache lifetime; a minute by default. */
   configTtlMs?: number;
+  retryPolicy?: RetryPolicy;
+  /** Worker poll interval; tests shorten it. */
+  pollIntervalMs?: number;
+  pauseProbeMs?: number;
+  now?: () => number;
 }
 
 export interface RunningApp {
   server: Server;
   /** `http://host:port`, with the port actually bound (PORT=0 picks a free one). */
   url: string;
-  close(): Promise<void>;
+  /** Stops taking deliveries, lets posts in flight finish (or gives them back), closes the store. */
+  close(graceMs?: number): Promise<void>;
 }
 
+/** Shutdown must end within 10 s; posts in flight get most of it. */
+const DEFAULT_GRACE_MS = 8_000;
+
 /**
- * Wires the App together and starts serving: Probot (GitHub auth, event dispatch), threadline's
- * handlers, and an HTTP server that verifies every delivery before Probot sees it.
+ * Wires the App together and starts serving: the store, Probot (GitHub auth, event dispatch),
+ * threadline's handlers, the outbox worker, the missed-delivery sweep, and an HTTP server that
+ * verifies every delivery before Probot sees it.
  */
 export async function startApp(
   settings: Settings,
   log: Logger,
   overrides: AppOverrides = {},
 ): Promise<RunningApp> {
+  const now = overrides.now ?? Date.now;
+  const store =
+    overrides.store ?? (await openStore(parseDatabaseUrl(settings.databaseUrl), settings.appId));
+  const metrics = createMetrics(store, now);
+
+  // One process owns an SQLite file, so any post still marked as being sent was cut off by a crash.
+  const uncertain = await store.reclaimExpired(Number.MAX_SAFE_INTEGER);
+  if (uncertain > 0) {
+    metrics.postsUncertain.inc(uncertain);
+    log.warn(
+      { posts: uncertain },
+      "posts were being sent when the App last stopped; they are sent again, and Slack shows any it had already accepted twice",
+    );
+  }
+
   const probot = new Probot({
     appId: settings.appId,
     privateKey: settings.privateKey,
@@ -49,31 +84,102 @@ export async function startApp(
   const slack =
     overrides.slack ??
     createSlackClient({ token: settings.slackBotToken, apiUrl: settings.slackApiUrl, log });
-  const configs = createConfigCache({ ttlMs: overrides.configTtlMs ?? 60_000 });
+  const worker = createWorker({
+    store,
+    slack,
+    pacer: createChannelPacer({
+      ratePerSecond: settings.slackChannelRate,
+      burst: settings.slackChannelBurst,
+    }),
+    log: log.child({ name: "outbox" }),
+    metrics,
+    ...(overrides.retryPolicy ? { policy: overrides.retryPolicy } : {}),
+    ...(overrides.pollIntervalMs ? { pollIntervalMs: overrides.pollIntervalMs } : {}),
+    ...(overrides.pauseProbeMs ? { pauseProbeMs: overrides.pauseProbeMs } : {}),
+    now,
+  });
   await probot.load(
     threadline({
-      configs,
+      configs: createConfigCache({ ttlMs: overrides.configTtlMs ?? 60_000 }),
       defaultChannel: settings.defaultChannel,
-      deliver: overrides.deliver ?? createImmediateDelivery(slack),
+      deliver: createOutboxDelivery({
+        store,
+        onQueued: () => worker.wake(),
+        orderWindowMs: settings.orderWindowMs,
+        now,
+      }),
     }),
   );
 
+  let closing = false;
   const secrets = [settings.webhookSecret, settings.previousWebhookSecret].filter(
     (secret): secret is string => Boolean(secret),
   );
+  const webhookHandler = createWebhookHandler({
+    secrets,
+    maxBodyBytes: settings.maxWebhookBytes,
+    log: log.child({ name: "webhooks" }),
+    onRefused: (reason) => metrics.deliveriesRefused.inc({ reason }),
+    async receive(delivery) {
+      if (await store.hasDelivery(delivery.id)) {
+        metrics.deliveriesReceived.inc({ outcome: "duplicate" });
+        log.info(
+          { deliveryId: delivery.id, event: delivery.name },
+          "delivery seen before; nothing added",
+        );
+        return "duplicate";
+      }
+      // Straight to the webhooks emitter: Probot's own `receive` logs the whole payload at debug.
+      await probot.webhooks.receive(delivery as EmitterWebhookEvent);
+      const action = (delivery.payload as { action?: unknown }).action;
+      const ignored = await store.recordIgnored({
+        deliveryId: delivery.id,
+        event: typeof action === "string" ? `${delivery.name}.${action}` : delivery.name,
+        receivedAt: now(),
+      });
+      metrics.deliveriesReceived.inc({ outcome: ignored ? "ignored" : "queued" });
+      return "accepted";
+    },
+  });
+
   const server = createHttpServer({
     log,
     routes: {
-      "POST /api/github/webhooks": createWebhookHandler({
-        secrets,
-        maxBodyBytes: settings.maxWebhookBytes,
-        log: log.child({ name: "webhooks" }),
-        // Straight to the webhooks emitter: Probot's own `receive` logs the whole payload at debug.
-        receive: (delivery) => probot.webhooks.receive(delivery as EmitterWebhookEvent),
-      }),
+      "POST /api/github/webhooks": async (request, response) => {
+        if (closing) {
+          // GitHub records the failure; the sweep asks for it again after the restart.
+          request.resume();
+          response.writeHead(503, { connection: "close" }).end("shutting down\n");
+          return;
+        }
+        const stopTimer = metrics.ackLatency.startTimer();
+        await webhookHandler(request, response);
+        stopTimer();
+      },
       "GET /healthz": (_request, response) => {
         response.writeHead(200, { "content-type": "application/json" });
         response.end(JSON.stringify({ status: "ok" }));
+      },
+      "GET /readyz": async (_request, response) => {
+        const problems: string[] = [];
+        try {
+          await store.counts();
+        } catch {
+          problems.push("the store cannot be read");
+        }
+        const pause = worker.paused();
+        if (pause) problems.push(`sending to Slack is paused: ${pause.reason}`);
+        if (closing) problems.push("shutting down");
+        response.writeHead(problems.length === 0 ? 200 : 503, {
+          "content-type": "application/json",
+        });
+        response.end(
+          JSON.stringify({ status: problems.length === 0 ? "ready" : "not ready", problems }),
+        );
+      },
+      "GET /metrics": async (_request, response) => {
+        response.writeHead(200, { "content-type": metrics.registry.contentType });
+        response.end(await metrics.registry.metrics());
       },
     },
   });
@@ -94,6 +200,19 @@ export async function startApp(
   const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
   const url = `http://${host}:${port}`;
 
+  worker.start();
+  const sweep =
+    settings.redeliverySweepHours > 0
+      ? createRedeliverySweep({
+          api: () => hookDeliveriesApi(probot),
+          store,
+          log: log.child({ name: "sweep" }),
+          intervalMs: settings.redeliverySweepHours * 3_600_000,
+          now,
+        })
+      : undefined;
+  sweep?.start();
+
   const proxy = settings.webhookProxyUrl
     ? await startWebhookProxy({
         source: settings.webhookProxyUrl,
@@ -105,11 +224,38 @@ export async function startApp(
   return {
     server,
     url,
-    async close() {
+    async close(graceMs = DEFAULT_GRACE_MS) {
+      closing = true;
       proxy?.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
+      sweep?.stop();
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await worker.stop(graceMs);
+      // Keep-alive connections still mid-request get a moment; then they are cut.
+      await Promise.race([
+        serverClosed,
+        new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
+      ]);
+      server.closeAllConnections();
+      if (!overrides.store) await store.close();
+    },
+  };
+}
+
+/** GitHub's App webhook delivery log, through Probot's App-authenticated (JWT) Octokit. */
+async function hookDeliveriesApi(probot: Probot): Promise<HookDeliveriesApi> {
+  const octokit = await probot.auth();
+  return {
+    async *listDeliveries() {
+      for await (const response of octokit.paginate.iterator("GET /app/hook/deliveries", {
+        per_page: 100,
+      })) {
+        yield response.data as HookDelivery[];
+      }
+    },
+    async redeliver(deliveryId) {
+      await octokit.request("POST /app/hook/deliveries/{delivery_id}/attempts", {
+        delivery_id: deliveryId,
       });
     },
   };

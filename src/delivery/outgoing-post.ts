@@ -1,14 +1,26 @@
 import type { Logger } from "pino";
 import type { SlackMessage } from "../render/block-kit.js";
 
-/** One rendered message bound for one channel, with what identifies it for logs and dedup. */
+/** One rendered message bound for one channel. */
 export interface OutgoingPost {
-  deliveryId: string;
   channel: string;
   message: SlackMessage;
-  /** `owner/repo#N`, for logs. */
-  pullRequest: string;
+  /** Posts with the same key keep the order of their comments: `owner/repo#N`. */
+  threadKey: string;
+  /** When the comment was made, then its id: sorts a pull request's posts as on GitHub. */
+  orderKey: string;
 }
 
-/** Hands posts over for sending. Resolves once they are taken care of; never rejects on Slack errors. */
-export type DeliverPosts = (posts: readonly OutgoingPost[], log: Logger) => Promise<void>;
+/** What one verified delivery produced. */
+export interface CarriedDelivery {
+  deliveryId: string;
+  /** `issue_comment.created` */
+  event: string;
+  posts: readonly OutgoingPost[];
+}
+
+/**
+ * Hands a delivery's posts over. Resolves once they are durably recorded (so GitHub may be
+ * answered); sending happens later. Rejects only when they could not be recorded.
+ */
+export type DeliverPosts = (delivery: CarriedDelivery, log: Logger) => Promise<void>;

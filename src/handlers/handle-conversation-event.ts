@@ -61,10 +61,18 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
     }
 
     const message = renderMessage(event, { mentions: config?.mentions ?? {} });
-    const pullRequest = `${repository}#${event.pullRequest.number}`;
-    log.debug({ pullRequest, channels: routed.channels, reasons: routed.reasons }, "routed");
+    const threadKey = `${repository}#${event.pullRequest.number}`;
+    const orderKey = `${event.createdAt}|${String(event.id).padStart(20, "0")}`;
+    log.debug(
+      { pullRequest: threadKey, channels: routed.channels, reasons: routed.reasons },
+      "routed",
+    );
     await deps.deliver(
-      routed.channels.map((channel) => ({ deliveryId: context.id, channel, message, pullRequest })),
+      {
+        deliveryId: context.id,
+        event: name,
+        posts: routed.channels.map((channel) => ({ channel, message, threadKey, orderKey })),
+      },
       log,
     );
   };

@@ -15,7 +15,7 @@ export interface WebhookHandlerOptions {
   maxBodyBytes: number;
   log: Logger;
   /** Called only for deliveries whose signature checked out; GitHub is answered when it settles. */
-  receive: (delivery: VerifiedDelivery) => Promise<void>;
+  receive: (delivery: VerifiedDelivery) => Promise<"accepted" | "duplicate">;
   /** Told of every refusal, for metrics. */
   onRefused?: (reason: RefusalReason) => void;
 }
@@ -41,6 +41,14 @@ function answer(response: ServerResponse, status: number, message: string, close
     ...(close ? { connection: "close" } : {}),
   });
   response.end(`${message}\n`);
+}
+
+/** The messages of a handler failure (an AggregateError from the webhooks emitter, usually). */
+function describeFailure(error: unknown): string {
+  const errors = error instanceof AggregateError ? error.errors : [error];
+  return errors
+    .map((inner: unknown) => (inner instanceof Error ? inner.message : String(inner)))
+    .join("; ");
 }
 
 /**
@@ -111,12 +119,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       return refuse(400, "malformed_json", "body is not a JSON object");
     }
 
+    let outcome;
     try {
-      await receive({ id: deliveryId, name: eventName, payload });
+      outcome = await receive({ id: deliveryId, name: eventName, payload });
     } catch (error) {
-      log.error({ deliveryId, event: eventName, err: error }, "delivery failed");
+      // Not the error object itself: @octokit/webhooks attaches the whole event (payload) to it.
+      log.error({ deliveryId, event: eventName, error: describeFailure(error) }, "delivery failed");
       return answer(response, 500, "delivery failed; see the App's log");
     }
-    answer(response, 200, "ok");
+    answer(response, 200, outcome === "duplicate" ? "duplicate; already recorded" : "ok");
   };
 }

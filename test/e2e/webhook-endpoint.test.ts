@@ -65,8 +65,9 @@ describe("a signed pull-request comment", () => {
     );
 
     expect(response.status).toBe(200);
-    const posts = slack.posts();
+    const posts = await slack.waitForMessages(1);
     expect(posts).toHaveLength(1);
+    expect(await app.store.counts()).toMatchObject({ pending: 0, sending: 0, sent: 1, dead: 0 });
     const [post] = posts;
     expect(post!.authorization).toBe(`Bearer ${TEST_SLACK_TOKEN}`);
     expect(post!.args).toMatchObject({
@@ -91,7 +92,8 @@ describe("a signed pull-request comment", () => {
     );
 
     expect(response.status).toBe(200);
-    expect(slack.posts().map((post) => post.args.channel)).toEqual(["C0DEFAULT01"]);
+    const posts = await slack.waitForMessages(1);
+    expect(posts.map((post) => post.args.channel)).toEqual(["C0DEFAULT01"]);
   });
 
   test("with neither a config nor SLACK_CHANNEL, posts nothing and says why at debug", async () => {
@@ -123,7 +125,7 @@ describe("a signed pull-request comment", () => {
       );
       expect(response.status).toBe(200);
     }
-    expect(slack.posts()).toHaveLength(3);
+    expect(await slack.waitForMessages(3)).toHaveLength(3);
   });
 });
 
@@ -142,7 +144,8 @@ describe("config changes", () => {
     mockConfigFile("Codertocat", "Hello-World", "channel: C0NEWCHANNEL\n");
     await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
 
-    expect(slack.posts().map((post) => post.args.channel)).toEqual(["C0123456789", "C0NEWCHANNEL"]);
+    const posts = await slack.waitForMessages(2);
+    expect(posts.map((post) => post.args.channel)).toEqual(["C0123456789", "C0NEWCHANNEL"]);
   });
 
   test("a push that does not touch the config keeps the cached copy", async () => {
@@ -152,7 +155,7 @@ describe("config changes", () => {
     await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
     await app.deliver("push", asAppDelivery(loadPushFixture()));
     await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
-    expect(slack.posts()).toHaveLength(2);
+    expect(await slack.waitForMessages(2)).toHaveLength(2);
   });
 });
 
@@ -170,7 +173,8 @@ describe("the other carried events", () => {
     expect((await app.deliver("pull_request_review_comment", reviewComment)).status).toBe(200);
     expect((await app.deliver("pull_request_review", review)).status).toBe(200);
 
-    const texts = slack.posts().map((post) => JSON.stringify(post.args.blocks));
+    const posts = await slack.waitForMessages(2);
+    const texts = posts.map((post) => JSON.stringify(post.args.blocks));
     expect(texts).toHaveLength(2);
     expect(texts[0]).toContain("README.md");
     expect(texts[1]).toContain("Please add a test.");
@@ -227,9 +231,11 @@ describe("Slack errors", () => {
     );
 
     expect(response.status).toBe(200);
-    const failure = app.logs.find((line) => line.msg.startsWith("Slack post failed"));
+    const failure = await app.waitForLog((line) => line.msg.startsWith("Slack post set aside"));
     expect(failure).toMatchObject({ channel: "C0123456789", slackError: "not_in_channel" });
-    expect(failure!.msg).toMatch(/invite/);
+    expect(failure.msg).toMatch(/invite/);
+    expect(failure.msg).toMatch(/npx threadline outbox retry \d+/);
+    expect(await app.store.counts()).toMatchObject({ dead: 1, pending: 0 });
   });
 
   test("invalid_auth says to replace SLACK_BOT_TOKEN without quoting it", async () => {
@@ -240,8 +246,10 @@ describe("Slack errors", () => {
 
     await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
 
-    const failure = app.logs.find((line) => line.msg.startsWith("Slack post failed"));
-    expect(failure!.msg).toContain("SLACK_BOT_TOKEN");
+    const failure = await app.waitForLog((line) =>
+      line.msg.startsWith("sending to Slack is paused"),
+    );
+    expect(failure.msg).toContain("SLACK_BOT_TOKEN");
     expect(app.rawLog()).not.toContain(TEST_SLACK_TOKEN);
   });
 });
@@ -337,7 +345,7 @@ describe("deliveries that are refused", () => {
     );
 
     expect([oldSigned.status, newSigned.status, otherSigned.status]).toEqual([200, 200, 401]);
-    expect(slack.posts()).toHaveLength(2);
+    expect(await slack.waitForMessages(2)).toHaveLength(2);
   });
 
   test("a non-JSON content type gets 415", async () => {
@@ -438,6 +446,7 @@ describe("operations", () => {
     mockConfigFile("Codertocat", "Hello-World", CONFIG);
     slack.script({ kind: "error", error: "invalid_auth" });
     await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+    await app.waitForLog((line) => line.msg.startsWith("sending to Slack is paused"));
     await post({ "x-hub-signature-256": "sha256=00" }, "{}");
 
     const raw = app.rawLog();

@@ -24,8 +24,12 @@ export type ScriptedAnswer =
 export interface FakeSlack {
   url: string;
   calls: ReceivedCall[];
-  /** The `chat.postMessage` calls, in the order they arrived. */
+  /** The `chat.postMessage` calls, in the order they arrived, whatever they were answered. */
   posts(): ReceivedCall[];
+  /** The messages Slack "shows": posts answered `ok`, in order. */
+  messages: ReceivedCall[];
+  /** Resolves once `count` messages are shown; rejects after `timeoutMs`. */
+  waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedCall[]>;
   /** Answers the next calls with these, in order, then goes back to `ok`. */
   script(...answers: ScriptedAnswer[]): void;
   close(): Promise<void>;
@@ -47,6 +51,7 @@ async function readArgs(request: IncomingMessage): Promise<Record<string, unknow
 
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: ReceivedCall[] = [];
+  const messages: ReceivedCall[] = [];
   const queue: ScriptedAnswer[] = [];
   let counter = 0;
   const sockets = new Set<import("node:net").Socket>();
@@ -54,7 +59,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const server: Server = createServer(async (request, response) => {
     const method = (request.url ?? "").replace(/^\/api\//, "").split("?")[0]!;
     const args = await readArgs(request);
-    calls.push({ method, authorization: request.headers.authorization, args });
+    const call = { method, authorization: request.headers.authorization, args };
+    calls.push(call);
     const answer = queue.shift() ?? { kind: "ok" };
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       response.writeHead(status, { "content-type": "application/json", ...headers });
@@ -64,6 +70,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case "ok": {
         counter += 1;
         const ts = `1700000000.${String(counter).padStart(6, "0")}`;
+        if (method === "chat.postMessage") messages.push(call);
         return json(200, { ok: true, channel: args.channel, ts, message: { ts } });
       }
       case "error":
@@ -97,6 +104,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
     posts: () => calls.filter((call) => call.method === "chat.postMessage"),
+    messages,
+    async waitForMessages(count, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (messages.length < count) {
+        if (Date.now() > deadline) {
+          throw new Error(`fake Slack shows ${messages.length} messages, expected ${count}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return messages;
+    },
     script: (...answers) => queue.push(...answers),
     close: () =>
       new Promise<void>((resolve) => {

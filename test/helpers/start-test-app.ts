@@ -9,6 +9,8 @@ import { readSettings, secretsOf, type Settings } from "../../src/env.js";
 import { createLogger } from "../../src/log/create-logger.js";
 import { signBody } from "../../src/server/verify-signature.js";
 import { startApp, type AppOverrides, type RunningApp } from "../../src/start-app.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { OutboxStore } from "../../src/store/outbox-store.js";
 
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret-9f8e7d";
 export const TEST_SLACK_TOKEN = "xoxb-test-0000000000-abcdefghijklmnop";
@@ -26,6 +28,10 @@ export interface LogLine {
 
 export interface TestApp extends RunningApp {
   settings: Settings;
+  /** The App's outbox (in memory unless the test passed its own). */
+  store: OutboxStore;
+  /** Resolves with the first log line that matches; rejects after `timeoutMs`. */
+  waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   /** Every line the App logged, parsed. */
   logs: LogLine[];
   /** The raw text the App logged, for "this never appears" checks. */
@@ -57,6 +63,11 @@ export async function startTestApp(
     PRIVATE_KEY: TEST_PRIVATE_KEY,
     WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     SLACK_BOT_TOKEN: TEST_SLACK_TOKEN,
+    // Fast enough for tests; the pacing tests set their own.
+    SLACK_CHANNEL_RATE: "1000",
+    SLACK_CHANNEL_BURST: "1000",
+    ORDER_WINDOW_MS: "0",
+    REDELIVERY_SWEEP_HOURS: "0",
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: "trace",
@@ -76,11 +87,32 @@ export async function startTestApp(
       },
     },
   });
-  const app = await startApp(settings, log, { Octokit: TestOctokit, ...overrides });
+  const store =
+    overrides.store ?? (await openStore({ kind: "sqlite", path: ":memory:" }, settings.appId));
+  const app = await startApp(settings, log, {
+    Octokit: TestOctokit,
+    pollIntervalMs: 20,
+    ...overrides,
+    store,
+  });
   return {
     ...app,
+    async close(graceMs?: number) {
+      await app.close(graceMs);
+      if (!overrides.store) await store.close();
+    },
     settings,
+    store,
     logs,
+    async waitForLog(match, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const line = logs.find(match);
+        if (line) return line;
+        if (Date.now() > deadline) throw new Error("the expected log line never came");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     rawLog: () => raw.join(""),
     async deliver(event, payload, options = {}) {
       const body = typeof payload === "string" ? payload : JSON.stringify(payload);

@@ -1,0 +1,33 @@
+import type { OutboxStore } from "../store/outbox-store.js";
+import type { DeliverPosts } from "./outgoing-post.js";
+
+export interface OutboxDeliveryOptions {
+  store: OutboxStore;
+  /** Told when posts were added, so the worker need not wait for its next poll. */
+  onQueued: () => void;
+  /**
+   * Posts wait this long before they may be sent, so a comment whose delivery arrives a moment
+   * late still goes out before a later comment of the same pull request.
+   */
+  orderWindowMs: number;
+  now?: () => number;
+}
+
+/** Records each delivery's posts in the outbox in one transaction; the worker sends them. */
+export function createOutboxDelivery(options: OutboxDeliveryOptions): DeliverPosts {
+  const { store, onQueued, orderWindowMs, now = Date.now } = options;
+  return async (delivery, log) => {
+    const receivedAt = now();
+    const added = await store.enqueue(
+      { deliveryId: delivery.deliveryId, event: delivery.event, receivedAt },
+      delivery.posts,
+      receivedAt + orderWindowMs,
+    );
+    if (added === 0) {
+      log.info("delivery was already queued; nothing added");
+      return;
+    }
+    log.debug({ posts: added, channels: delivery.posts.map((post) => post.channel) }, "queued");
+    onQueued();
+  };
+}

@@ -1,0 +1,125 @@
+import type { Logger } from "pino";
+import type { OutboxStore } from "../store/outbox-store.js";
+
+/** The slice of GitHub's "list deliveries for an app webhook" answer the sweep reads. */
+export interface HookDelivery {
+  id: number;
+  guid: string;
+  delivered_at: string;
+  status_code: number;
+}
+
+/** The two App-level GitHub calls the sweep needs; Probot's App-authenticated Octokit has them. */
+export interface HookDeliveriesApi {
+  /** Newest first, page by page, as GitHub returns them. */
+  listDeliveries(): AsyncIterable<HookDelivery[]>;
+  redeliver(deliveryId: number): Promise<void>;
+}
+
+export interface RedeliverySweepOptions {
+  api: () => Promise<HookDeliveriesApi>;
+  store: OutboxStore;
+  log: Logger;
+  intervalMs: number;
+  now?: () => number;
+}
+
+const LAST_SWEEP_KEY = "redelivery_sweep.last_started_at";
+/** GitHub only redelivers deliveries of the last three days. */
+const REDELIVERY_HORIZON_MS = 3 * 24 * 60 * 60_000;
+/** Each sweep looks a little before the last one started, to cover deliveries it raced with. */
+const OVERLAP_MS = 10 * 60_000;
+
+/**
+ * Which deliveries to ask GitHub for again: those since `since` whose attempts (the original and
+ * any redeliveries share a `guid`) all failed. The newest attempt of each is redelivered.
+ */
+export function selectFailedDeliveries(
+  deliveries: readonly HookDelivery[],
+  since: number,
+): HookDelivery[] {
+  const byGuid = new Map<string, HookDelivery[]>();
+  for (const delivery of deliveries) {
+    if (Date.parse(delivery.delivered_at) < since) continue;
+    const attempts = byGuid.get(delivery.guid) ?? [];
+    attempts.push(delivery);
+    byGuid.set(delivery.guid, attempts);
+  }
+  const failed: HookDelivery[] = [];
+  for (const attempts of byGuid.values()) {
+    if (attempts.some((attempt) => attempt.status_code >= 200 && attempt.status_code < 300))
+      continue;
+    const newest = attempts.reduce((a, b) =>
+      Date.parse(b.delivered_at) > Date.parse(a.delivered_at) ? b : a,
+    );
+    failed.push(newest);
+  }
+  return failed;
+}
+
+export interface RedeliverySweep {
+  /** Runs once now, then every `intervalMs`. */
+  start(): void;
+  runOnce(): Promise<{ listed: number; redelivered: number }>;
+  stop(): void;
+}
+
+/**
+ * Deliveries GitHub could not make while the App was down are not retried by GitHub. On start and
+ * then every few hours, list the App's recent deliveries and ask for every failed one again; the
+ * outbox's dedup makes a redelivery of something already carried harmless.
+ */
+export function createRedeliverySweep(options: RedeliverySweepOptions): RedeliverySweep {
+  const { store, log, intervalMs, now = Date.now } = options;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+
+  async function runOnce() {
+    const startedAt = now();
+    const last = Number((await store.getState(LAST_SWEEP_KEY)) ?? 0);
+    const since = Math.max(last - OVERLAP_MS, startedAt - REDELIVERY_HORIZON_MS);
+    const api = await options.api();
+    const seen: HookDelivery[] = [];
+    for await (const page of api.listDeliveries()) {
+      seen.push(...page);
+      const oldest = page.at(-1);
+      if (!oldest || Date.parse(oldest.delivered_at) < since) break;
+    }
+    const failed = selectFailedDeliveries(seen, since);
+    let redelivered = 0;
+    for (const delivery of failed) {
+      try {
+        await api.redeliver(delivery.id);
+        redelivered += 1;
+      } catch (error) {
+        log.warn({ guid: delivery.guid, err: error }, "could not ask GitHub to redeliver");
+      }
+    }
+    await store.setState(LAST_SWEEP_KEY, String(startedAt));
+    log.info(
+      { listed: seen.length, redelivered },
+      "swept GitHub's delivery log for failed deliveries",
+    );
+    return { listed: seen.length, redelivered };
+  }
+
+  const runLogged = () => {
+    running ??= runOnce()
+      .catch((error: unknown) =>
+        log.warn({ err: error }, "could not sweep for failed deliveries; trying again later"),
+      )
+      .finally(() => (running = undefined));
+  };
+
+  return {
+    start() {
+      runLogged();
+      timer = setInterval(runLogged, intervalMs);
+      timer.unref();
+    },
+    runOnce,
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,244 @@
+import type { Logger } from "pino";
+import type { Metrics } from "../metrics/create-metrics.js";
+import type { SlackMessage } from "../render/block-kit.js";
+import type { SlackPoster } from "../slack/create-slack-client.js";
+import { describeSlackError } from "../slack/describe-slack-error.js";
+import type { OutboxStore } from "../store/outbox-store.js";
+import type { OutboxRow } from "../store/schema.js";
+import type { ChannelPacer } from "./channel-pacer.js";
+import { decideAfterFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
+
+export interface WorkerOptions {
+  store: OutboxStore;
+  slack: SlackPoster;
+  pacer: ChannelPacer;
+  log: Logger;
+  metrics: Metrics;
+  policy?: RetryPolicy;
+  now?: () => number;
+  /** How often to look for due posts when nothing wakes the worker. */
+  pollIntervalMs?: number;
+  /** A claim lasts this long; a worker that dies gives its posts back when it runs out. */
+  leaseMs?: number;
+  /** Posts in flight at once, across channels (one per channel at a time, for order). */
+  maxInFlight?: number;
+  /** While paused on a bad token, one post is tried this often to see if it works again. */
+  pauseProbeMs?: number;
+}
+
+export interface PauseState {
+  reason: string;
+  since: number;
+}
+
+export interface Worker {
+  start(): void;
+  /** Looks for work now (a delivery was just queued). */
+  wake(): void;
+  /** Stops claiming, waits up to `graceMs` for posts in flight, gives back the rest. */
+  stop(graceMs: number): Promise<void>;
+  /** Set while sending is paused because Slack refused the token. */
+  paused(): PauseState | undefined;
+}
+
+/**
+ * Drains the outbox into Slack: oldest first within each pull request and channel, one post per
+ * channel at a time at the channel's pace, retrying what can succeed later and setting aside what
+ * cannot. The database says what to send; this loop only decides when.
+ */
+export function createWorker(options: WorkerOptions): Worker {
+  const {
+    store,
+    slack,
+    pacer,
+    log,
+    metrics,
+    policy = DEFAULT_RETRY_POLICY,
+    now = Date.now,
+    pollIntervalMs = 250,
+    leaseMs = 60_000,
+    maxInFlight = 8,
+    pauseProbeMs = 30_000,
+  } = options;
+
+  const busyChannels = new Set<string>();
+  const inFlight = new Map<number, Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let ticking = false;
+  let tickAgain = false;
+  let pause: PauseState | undefined;
+  let nextProbeAt = 0;
+
+  const schedule = (delayMs: number) => {
+    if (!running) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void tick(), delayMs);
+  };
+
+  async function tick(): Promise<void> {
+    if (!running) return;
+    if (ticking) {
+      tickAgain = true;
+      return;
+    }
+    ticking = true;
+    try {
+      await claimAndSend();
+    } catch (error) {
+      log.error({ err: error }, "outbox worker could not read the store; trying again");
+    } finally {
+      ticking = false;
+    }
+    if (tickAgain) {
+      tickAgain = false;
+      schedule(0);
+    } else {
+      schedule(pollIntervalMs);
+    }
+  }
+
+  async function claimAndSend(): Promise<void> {
+    const at = now();
+    if (pause && at < nextProbeAt) return;
+    const room = maxInFlight - inFlight.size;
+    if (room <= 0) return;
+    const due = await store.findDue(at, Math.max(room * 4, 32));
+    let started = 0;
+    for (const row of due) {
+      if (!running || started >= room) break;
+      if (busyChannels.has(row.channel)) continue;
+      if (!pacer.tryTake(row.channel, at)) continue;
+      if (!(await store.claim(row.id, at, leaseMs))) continue;
+      busyChannels.add(row.channel);
+      const sending = send(row).finally(() => {
+        busyChannels.delete(row.channel);
+        inFlight.delete(row.id);
+        if (running) void tick();
+      });
+      inFlight.set(row.id, sending);
+      started += 1;
+      if (pause) {
+        // Paused: this one post is the probe; the rest wait for its answer.
+        nextProbeAt = at + pauseProbeMs;
+        break;
+      }
+    }
+  }
+
+  async function send(row: OutboxRow): Promise<void> {
+    const postLog = log.child({
+      outboxId: row.id,
+      channel: row.channel,
+      pullRequest: row.thread_key,
+    });
+    const startedAt = now();
+    let posted;
+    try {
+      posted = await slack.postMessage(row.channel, JSON.parse(row.message) as SlackMessage);
+    } catch (error) {
+      metrics.slackLatency.observe({ outcome: "error" }, (now() - startedAt) / 1000);
+      await handleFailure(row, error, postLog);
+      return;
+    }
+    metrics.slackLatency.observe({ outcome: "ok" }, (now() - startedAt) / 1000);
+    // Record Slack's answer at once: between Slack accepting the post and this line is the only
+    // moment a crash can make a post appear twice.
+    await store.markSent(row.id, posted, now());
+    metrics.postsSent.inc();
+    postLog.info({ ts: posted.ts, deliveryId: row.delivery_id }, "posted to Slack");
+    if (pause) {
+      postLog.info("Slack accepts the token again; sending resumes");
+      pause = undefined;
+    }
+  }
+
+  async function handleFailure(row: OutboxRow, error: unknown, postLog: Logger): Promise<void> {
+    const at = now();
+    const failure = describeSlackError(error, row.channel);
+    const decision = decideAfterFailure(
+      failure,
+      { attempts: row.attempts, createdAt: Number(row.created_at) },
+      at,
+      policy,
+    );
+    switch (decision.action) {
+      case "retry":
+        if (decision.blockChannelUntil) pacer.block(row.channel, decision.blockChannelUntil, at);
+        await store.reschedule(
+          row.id,
+          {
+            nextAttemptAt: decision.at,
+            error: `${failure.code}: ${failure.hint}`,
+            countAttempt: decision.countAttempt,
+          },
+          at,
+        );
+        metrics.postsRetried.inc({ reason: failure.code });
+        postLog.warn(
+          { slackError: failure.code, retryInMs: decision.at - at, attempts: row.attempts + 1 },
+          `Slack post will be retried: ${failure.hint}`,
+        );
+        return;
+      case "dead":
+        await store.markDead(row.id, decision.reason, at);
+        metrics.postsDeadLettered.inc({ reason: failure.code });
+        postLog.error(
+          { slackError: failure.code },
+          `Slack post set aside: ${failure.hint}. After fixing it: npx threadline outbox retry ${row.id}`,
+        );
+        return;
+      case "pause":
+        await store.reschedule(
+          row.id,
+          { nextAttemptAt: at, error: decision.reason, countAttempt: false },
+          at,
+        );
+        if (!pause) {
+          postLog.error(
+            { slackError: failure.code },
+            `sending to Slack is paused; nothing is dropped: ${failure.hint}`,
+          );
+        }
+        pause = { reason: decision.reason, since: pause?.since ?? at };
+        nextProbeAt = at + pauseProbeMs;
+        return;
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      schedule(0);
+    },
+    wake() {
+      if (running && !pause) schedule(0);
+    },
+    async stop(graceMs) {
+      running = false;
+      if (timer) clearTimeout(timer);
+      const pending = [...inFlight.values()];
+      if (pending.length === 0) return;
+      let timedOut = false;
+      await Promise.race([
+        Promise.allSettled(pending),
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            timedOut = true;
+            resolve();
+          }, graceMs).unref(),
+        ),
+      ]);
+      if (timedOut) {
+        const at = now();
+        for (const id of inFlight.keys()) await store.release(id, at);
+        log.warn(
+          { posts: inFlight.size },
+          "stopped with posts in flight; they will be sent after restart",
+        );
+      }
+    },
+    paused: () => pause,
+  };
+}

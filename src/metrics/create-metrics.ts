@@ -1,0 +1,90 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { OutboxStore } from "../store/outbox-store.js";
+
+/** The App's Prometheus metrics, on a registry of its own (so tests can run several Apps). */
+export interface Metrics {
+  registry: Registry;
+  deliveriesReceived: Counter<"outcome">;
+  deliveriesRefused: Counter<"reason">;
+  postsSent: Counter;
+  postsRetried: Counter<"reason">;
+  postsDeadLettered: Counter<"reason">;
+  /** Posts that were being sent when the process died: Slack may have them already. */
+  postsUncertain: Counter;
+  slackLatency: Histogram<"outcome">;
+  ackLatency: Histogram;
+}
+
+export function createMetrics(store: OutboxStore, now: () => number = Date.now): Metrics {
+  const registry = new Registry();
+  const metrics: Metrics = {
+    registry,
+    deliveriesReceived: new Counter({
+      name: "threadline_deliveries_received_total",
+      help: "Verified deliveries, by outcome: queued (posts added), ignored (nothing to carry), duplicate (seen before).",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    deliveriesRefused: new Counter({
+      name: "threadline_deliveries_refused_total",
+      help: "Deliveries refused before handling, by reason.",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    postsSent: new Counter({
+      name: "threadline_posts_sent_total",
+      help: "Posts Slack accepted.",
+      registers: [registry],
+    }),
+    postsRetried: new Counter({
+      name: "threadline_posts_retried_total",
+      help: "Post attempts that will be tried again, by Slack error.",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    postsDeadLettered: new Counter({
+      name: "threadline_posts_dead_lettered_total",
+      help: "Posts set aside because they cannot succeed as they are, by Slack error.",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    postsUncertain: new Counter({
+      name: "threadline_posts_uncertain_total",
+      help: "Posts in flight when the process stopped without recording Slack's answer; sent again, so Slack may show them twice.",
+      registers: [registry],
+    }),
+    slackLatency: new Histogram({
+      name: "threadline_slack_request_duration_seconds",
+      help: "Time Slack took to answer chat.postMessage.",
+      labelNames: ["outcome"],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    ackLatency: new Histogram({
+      name: "threadline_delivery_ack_duration_seconds",
+      help: "Time from a delivery's arrival to GitHub's answer.",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
+    }),
+  };
+  new Gauge({
+    name: "threadline_outbox_posts",
+    help: "Posts in the outbox, by status.",
+    labelNames: ["status"],
+    registers: [registry],
+    async collect() {
+      const counts = await store.counts();
+      for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
+    },
+  });
+  new Gauge({
+    name: "threadline_outbox_oldest_waiting_seconds",
+    help: "Age of the oldest post not yet sent (0 when none waits).",
+    registers: [registry],
+    async collect() {
+      const oldest = await store.oldestWaitingSince();
+      this.set(oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000));
+    },
+  });
+  return metrics;
+}

@@ -1,0 +1,70 @@
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+
+export type Dialect = "sqlite" | "postgres";
+
+/**
+ * Versioned schema changes, applied in name order on start by Kysely's Migrator. A released
+ * migration is never edited: a change is a new entry, and none drops a table that holds rows.
+ */
+function migrationsFor(dialect: Dialect): Record<string, Migration> {
+  return {
+    "0001_outbox": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("deliveries")
+          .addColumn("app_id", "bigint", (column) => column.notNull())
+          .addColumn("delivery_id", "text", (column) => column.notNull())
+          .addColumn("event", "text", (column) => column.notNull())
+          .addColumn("outcome", "text", (column) => column.notNull())
+          .addColumn("received_at", "bigint", (column) => column.notNull())
+          .addPrimaryKeyConstraint("deliveries_pk", ["app_id", "delivery_id"])
+          .execute();
+
+        await db.schema
+          .createTable("outbox")
+          .addColumn("id", dialect === "postgres" ? "bigserial" : "integer", (column) =>
+            dialect === "postgres" ? column.primaryKey() : column.primaryKey().autoIncrement(),
+          )
+          .addColumn("app_id", "bigint", (column) => column.notNull())
+          .addColumn("delivery_id", "text", (column) => column.notNull())
+          .addColumn("channel", "text", (column) => column.notNull())
+          .addColumn("thread_key", "text", (column) => column.notNull())
+          .addColumn("order_key", "text", (column) => column.notNull())
+          .addColumn("message", "text", (column) => column.notNull())
+          .addColumn("status", "text", (column) => column.notNull())
+          .addColumn("attempts", "integer", (column) => column.notNull().defaultTo(0))
+          .addColumn("next_attempt_at", "bigint", (column) => column.notNull())
+          .addColumn("lease_until", "bigint")
+          .addColumn("last_error", "text")
+          .addColumn("slack_channel", "text")
+          .addColumn("slack_ts", "text")
+          .addColumn("created_at", "bigint", (column) => column.notNull())
+          .addColumn("updated_at", "bigint", (column) => column.notNull())
+          .addColumn("sent_at", "bigint")
+          .addUniqueConstraint("outbox_delivery_channel", ["app_id", "delivery_id", "channel"])
+          .execute();
+        await db.schema
+          .createIndex("outbox_due")
+          .on("outbox")
+          .columns(["status", "next_attempt_at"])
+          .execute();
+        await db.schema
+          .createIndex("outbox_thread")
+          .on("outbox")
+          .columns(["channel", "thread_key", "status", "order_key"])
+          .execute();
+
+        await db.schema
+          .createTable("state")
+          .addColumn("key", "text", (column) => column.primaryKey())
+          .addColumn("value", "text", (column) => column.notNull())
+          .execute();
+      },
+    },
+  };
+}
+
+/** The migrations for one SQL dialect (they differ only in column types). */
+export function createMigrationProvider(dialect: Dialect): MigrationProvider {
+  return { getMigrations: async () => migrationsFor(dialect) };
+}

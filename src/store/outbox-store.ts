@@ -1,0 +1,324 @@
+import { sql, type Kysely } from "kysely";
+import type { SlackMessage } from "../render/block-kit.js";
+import type { Database, OutboxRow, OutboxStatus } from "./schema.js";
+
+/** A rendered message for one channel, as the handler hands it over. */
+export interface NewPost {
+  channel: string;
+  /** Posts with the same key are sent in `orderKey` order: `owner/repo#N`. */
+  threadKey: string;
+  orderKey: string;
+  message: SlackMessage;
+}
+
+export interface DeliveryRecord {
+  deliveryId: string;
+  /** `issue_comment.created`, for operators. */
+  event: string;
+  receivedAt: number;
+}
+
+export interface Reschedule {
+  nextAttemptAt: number;
+  error: string;
+  /** False for waits that are not the post's fault (a rate limit, a paused token). */
+  countAttempt: boolean;
+}
+
+export type OutboxCounts = Record<OutboxStatus, number>;
+
+/**
+ * The durable outbox: deliveries seen, posts waiting for Slack, and what Slack answered. Every
+ * method is one statement or one transaction, so a crash leaves the rows as they were before or
+ * after it, never half-way.
+ */
+export interface OutboxStore {
+  hasDelivery(deliveryId: string): Promise<boolean>;
+  /**
+   * Records the delivery and its posts in one transaction, keyed by (App id, delivery id, channel):
+   * a repeated delivery adds nothing. Resolves to the number of posts added.
+   */
+  enqueue(delivery: DeliveryRecord, posts: readonly NewPost[], notBefore: number): Promise<number>;
+  /**
+   * Remembers a delivery that carried nothing, so a redelivery is recognised too. Resolves to false
+   * when the delivery was already recorded (it queued posts).
+   */
+  recordIgnored(delivery: DeliveryRecord): Promise<boolean>;
+  /**
+   * Pending posts that may be sent now: due, and first in their (channel, thread) among posts
+   * not yet sent — a later comment never overtakes an earlier one that is waiting or retrying.
+   */
+  findDue(now: number, limit: number): Promise<OutboxRow[]>;
+  /** Takes a pending post for sending under a lease; false if someone else took it. */
+  claim(id: number, now: number, leaseMs: number): Promise<boolean>;
+  markSent(id: number, posted: { channel: string; ts: string }, now: number): Promise<void>;
+  reschedule(id: number, retry: Reschedule, now: number): Promise<void>;
+  markDead(id: number, error: string, now: number): Promise<void>;
+  /** Gives a claimed post back untouched (shutdown before it was sent). */
+  release(id: number, now: number): Promise<void>;
+  /** Posts whose claim expired (their worker died) go back to pending; resolves to how many. */
+  reclaimExpired(now: number): Promise<number>;
+  counts(): Promise<OutboxCounts>;
+  /** `created_at` of the oldest post not yet sent nor dead. */
+  oldestWaitingSince(): Promise<number | null>;
+  list(options: { status?: OutboxStatus; limit: number }): Promise<OutboxRow[]>;
+  /** Dead posts back to pending now (after the cause was fixed); resolves to how many. */
+  retry(ids: readonly number[] | "all-dead", now: number): Promise<number>;
+  /** Deletes posts that are not being sent; resolves to how many. */
+  drop(ids: readonly number[]): Promise<number>;
+  getState(key: string): Promise<string | undefined>;
+  setState(key: string, value: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const WAITING: OutboxStatus[] = ["pending", "sending"];
+
+/** The outbox over any Kysely database (SQLite or PostgreSQL): portable SQL only. */
+export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxStore {
+  const insertDelivery = (
+    executor: Kysely<Database>,
+    delivery: DeliveryRecord,
+    outcome: "queued" | "ignored",
+  ) =>
+    executor
+      .insertInto("deliveries")
+      .values({
+        app_id: appId,
+        delivery_id: delivery.deliveryId,
+        event: delivery.event,
+        outcome,
+        received_at: delivery.receivedAt,
+      })
+      .onConflict((conflict) => conflict.columns(["app_id", "delivery_id"]).doNothing())
+      .execute();
+
+  return {
+    async hasDelivery(deliveryId) {
+      const row = await db
+        .selectFrom("deliveries")
+        .select("delivery_id")
+        .where("app_id", "=", appId)
+        .where("delivery_id", "=", deliveryId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async enqueue(delivery, posts, notBefore) {
+      return db.transaction().execute(async (trx) => {
+        await insertDelivery(trx, delivery, posts.length > 0 ? "queued" : "ignored");
+        if (posts.length === 0) return 0;
+        const result = await trx
+          .insertInto("outbox")
+          .values(
+            posts.map((post) => ({
+              app_id: appId,
+              delivery_id: delivery.deliveryId,
+              channel: post.channel,
+              thread_key: post.threadKey,
+              order_key: post.orderKey,
+              message: JSON.stringify(post.message),
+              status: "pending" as const,
+              attempts: 0,
+              next_attempt_at: notBefore,
+              created_at: delivery.receivedAt,
+              updated_at: delivery.receivedAt,
+            })),
+          )
+          .onConflict((conflict) =>
+            conflict.columns(["app_id", "delivery_id", "channel"]).doNothing(),
+          )
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0);
+      });
+    },
+
+    async recordIgnored(delivery) {
+      const [result] = await insertDelivery(db, delivery, "ignored");
+      return Number(result?.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    async findDue(now, limit) {
+      return db
+        .selectFrom("outbox as candidate")
+        .selectAll("candidate")
+        .where("candidate.app_id", "=", appId)
+        .where("candidate.status", "=", "pending")
+        .where("candidate.next_attempt_at", "<=", now)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("outbox as earlier")
+                .select("earlier.id")
+                .whereRef("earlier.app_id", "=", "candidate.app_id")
+                .whereRef("earlier.channel", "=", "candidate.channel")
+                .whereRef("earlier.thread_key", "=", "candidate.thread_key")
+                .where("earlier.status", "in", WAITING)
+                .where((eb) =>
+                  eb.or([
+                    eb("earlier.order_key", "<", eb.ref("candidate.order_key")),
+                    eb.and([
+                      eb("earlier.order_key", "=", eb.ref("candidate.order_key")),
+                      eb("earlier.id", "<", eb.ref("candidate.id")),
+                    ]),
+                  ]),
+                ),
+            ),
+          ),
+        )
+        .orderBy("candidate.next_attempt_at")
+        .orderBy("candidate.id")
+        .limit(limit)
+        .execute();
+    },
+
+    async claim(id, now, leaseMs) {
+      const result = await db
+        .updateTable("outbox")
+        .set({ status: "sending", lease_until: now + leaseMs, updated_at: now })
+        .where("id", "=", id)
+        .where("status", "=", "pending")
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async markSent(id, posted, now) {
+      await db
+        .updateTable("outbox")
+        .set({
+          status: "sent",
+          slack_channel: posted.channel,
+          slack_ts: posted.ts,
+          sent_at: now,
+          lease_until: null,
+          last_error: null,
+          updated_at: now,
+          attempts: sql<number>`attempts + 1`,
+        })
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async reschedule(id, retry, now) {
+      await db
+        .updateTable("outbox")
+        .set({
+          status: "pending",
+          next_attempt_at: retry.nextAttemptAt,
+          last_error: retry.error,
+          lease_until: null,
+          updated_at: now,
+          ...(retry.countAttempt ? { attempts: sql<number>`attempts + 1` } : {}),
+        })
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async markDead(id, error, now) {
+      await db
+        .updateTable("outbox")
+        .set({
+          status: "dead",
+          last_error: error,
+          lease_until: null,
+          updated_at: now,
+          attempts: sql<number>`attempts + 1`,
+        })
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async release(id, now) {
+      await db
+        .updateTable("outbox")
+        .set({ status: "pending", lease_until: null, updated_at: now })
+        .where("id", "=", id)
+        .where("status", "=", "sending")
+        .execute();
+    },
+
+    async reclaimExpired(now) {
+      const result = await db
+        .updateTable("outbox")
+        .set({ status: "pending", lease_until: null, updated_at: now })
+        .where("app_id", "=", appId)
+        .where("status", "=", "sending")
+        .where("lease_until", "<", now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async counts() {
+      const rows = await db
+        .selectFrom("outbox")
+        .select(["status", db.fn.countAll<number>().as("count")])
+        .where("app_id", "=", appId)
+        .groupBy("status")
+        .execute();
+      const counts: OutboxCounts = { pending: 0, sending: 0, sent: 0, dead: 0 };
+      for (const row of rows) counts[row.status] = Number(row.count);
+      return counts;
+    },
+
+    async oldestWaitingSince() {
+      const row = await db
+        .selectFrom("outbox")
+        .select(db.fn.min<number>("created_at").as("oldest"))
+        .where("app_id", "=", appId)
+        .where("status", "in", WAITING)
+        .executeTakeFirst();
+      return row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
+    },
+
+    async list({ status, limit }) {
+      let query = db.selectFrom("outbox").selectAll().where("app_id", "=", appId);
+      if (status) query = query.where("status", "=", status);
+      return query.orderBy("id").limit(limit).execute();
+    },
+
+    async retry(ids, now) {
+      let query = db
+        .updateTable("outbox")
+        .set({ status: "pending", next_attempt_at: now, attempts: 0, updated_at: now })
+        .where("app_id", "=", appId)
+        .where("status", "=", "dead");
+      if (ids !== "all-dead") {
+        if (ids.length === 0) return 0;
+        query = query.where("id", "in", [...ids]);
+      }
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async drop(ids) {
+      if (ids.length === 0) return 0;
+      const result = await db
+        .deleteFrom("outbox")
+        .where("app_id", "=", appId)
+        .where("id", "in", [...ids])
+        .where("status", "!=", "sending")
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
+    async getState(key) {
+      const row = await db
+        .selectFrom("state")
+        .select("value")
+        .where("key", "=", key)
+        .executeTakeFirst();
+      return row?.value;
+    },
+
+    async setState(key, value) {
+      await db
+        .insertInto("state")
+        .values({ key, value })
+        .onConflict((conflict) => conflict.column("key").doUpdateSet({ value }))
+        .execute();
+    },
+
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Generated, Insertable, Selectable } from "kysely";
+
+/**
+ * `pending`: waiting to be sent (maybe after a backoff); `sending`: claimed by a worker under a
+ * lease; `sent`: Slack accepted it; `dead`: it cannot succeed as it is (see `last_error`).
+ */
+export type OutboxStatus = "pending" | "sending" | "sent" | "dead";
+
+export interface DeliveriesTable {
+  app_id: number;
+  delivery_id: string;
+  event: string;
+  /** `queued` when it produced posts, `ignored` when nothing was to be carried. */
+  outcome: string;
+  received_at: number;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  app_id: number;
+  delivery_id: string;
+  channel: string;
+  /** Posts with the same key keep their order: `owner/repo#N`. */
+  thread_key: string;
+  /** Sorts posts of one thread in the order the comments were made: `<created_at>|<id>`. */
+  order_key: string;
+  /** The rendered Slack message, JSON. */
+  message: string;
+  status: OutboxStatus;
+  attempts: number;
+  /** Epoch milliseconds: not sent before this (backoff, or waiting for late deliveries). */
+  next_attempt_at: number;
+  /** Epoch milliseconds a `sending` claim expires; a crashed worker's rows come back after it. */
+  lease_until: number | null;
+  /** Slack's error code and the fix, for dead letters and retries. */
+  last_error: string | null;
+  slack_channel: string | null;
+  slack_ts: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+export interface StateTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  deliveries: DeliveriesTable;
+  outbox: OutboxTable;
+  state: StateTable;
+}
+
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewOutboxRow = Insertable<OutboxTable>;
