@@ -16,6 +16,8 @@ export interface Settings {
   githubApiUrl: string;
   slackBotToken: string;
   slackApiUrl: string;
+  /** How long one Slack call may take before it counts as failed (and is retried). */
+  slackTimeoutMs: number;
   /** Channel for repositories that have no `.github/threadline.yml` anywhere. */
   defaultChannel: string | undefined;
   /** Deliveries larger than this are refused with 413 before they are read whole. */
@@ -153,6 +155,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     3,
     problems,
   );
+  const slackTimeoutMs = readInteger("SLACK_TIMEOUT_MS", env.SLACK_TIMEOUT_MS, 10_000, problems);
   const orderWindowMs = readInteger("ORDER_WINDOW_MS", env.ORDER_WINDOW_MS, 500, problems);
   const redeliverySweepHours = readNumber(
     "REDELIVERY_SWEEP_HOURS",
@@ -193,6 +196,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     defaultChannel: nonEmpty(env.SLACK_CHANNEL),
     maxWebhookBytes,
     databaseUrl: nonEmpty(env.DATABASE_URL),
+    slackTimeoutMs,
     slackChannelRate,
     slackChannelBurst: Math.max(1, slackChannelBurst),
     orderWindowMs,

@@ -83,7 +83,12 @@ export async function startApp(
   });
   const slack =
     overrides.slack ??
-    createSlackClient({ token: settings.slackBotToken, apiUrl: settings.slackApiUrl, log });
+    createSlackClient({
+      token: settings.slackBotToken,
+      apiUrl: settings.slackApiUrl,
+      timeoutMs: settings.slackTimeoutMs,
+      log,
+    });
   const worker = createWorker({
     store,
     slack,
