@@ -6,7 +6,10 @@ import { describeSlackError } from "../slack/describe-slack-error.js";
 import type { OutboxStore } from "../store/outbox-store.js";
 import type { OutboxRow } from "../store/schema.js";
 import type { ChannelPacer } from "./channel-pacer.js";
+import { renderPost, type PostContent } from "./post-content.js";
 import { decideAfterFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
+
+const WAKE_DELAY_MS = 20;
 
 export interface WorkerOptions {
   store: OutboxStore;
@@ -69,6 +72,7 @@ export function createWorker(options: WorkerOptions): Worker {
   let tickAgain = false;
   let pause: PauseState | undefined;
   let nextProbeAt = 0;
+  let wakeScheduled = false;
 
   const schedule = (delayMs: number) => {
     if (!running) return;
@@ -111,11 +115,16 @@ export function createWorker(options: WorkerOptions): Worker {
       if (!pacer.tryTake(row.channel, at)) continue;
       if (!(await store.claim(row.id, at, leaseMs))) continue;
       busyChannels.add(row.channel);
-      const sending = send(row).finally(() => {
-        busyChannels.delete(row.channel);
-        inFlight.delete(row.id);
-        if (running) void tick();
-      });
+      const sending = send(row)
+        .catch((error: unknown) =>
+          // The store failed mid-send (or closed under us); the lease returns the post later.
+          log.error({ err: error, outboxId: row.id }, "could not record a post's outcome"),
+        )
+        .finally(() => {
+          busyChannels.delete(row.channel);
+          inFlight.delete(row.id);
+          if (running) void tick();
+        });
       inFlight.set(row.id, sending);
       started += 1;
       if (pause) {
@@ -133,9 +142,19 @@ export function createWorker(options: WorkerOptions): Worker {
       pullRequest: row.thread_key,
     });
     const startedAt = now();
+    let message: SlackMessage;
+    try {
+      message = renderPost(JSON.parse(row.content) as PostContent);
+    } catch (error) {
+      // A post that cannot be rendered never will be: keep it aside for a fix rather than retry.
+      await store.markDead(row.id, `render_failed: ${(error as Error).message}`, now());
+      metrics.postsDeadLettered.inc({ reason: "render_failed" });
+      postLog.error({ err: error }, "could not render the post; set aside (please report this)");
+      return;
+    }
     let posted;
     try {
-      posted = await slack.postMessage(row.channel, JSON.parse(row.message) as SlackMessage);
+      posted = await slack.postMessage(row.channel, message);
     } catch (error) {
       metrics.slackLatency.observe({ outcome: "error" }, (now() - startedAt) / 1000);
       await handleFailure(row, error, postLog);
@@ -213,7 +232,15 @@ export function createWorker(options: WorkerOptions): Worker {
       schedule(0);
     },
     wake() {
-      if (running && !pause) schedule(0);
+      // Under a burst of deliveries, one look every few milliseconds is plenty: Slack's pace is
+      // a message per second per channel.
+      if (running && !pause && !wakeScheduled) {
+        wakeScheduled = true;
+        setTimeout(() => {
+          wakeScheduled = false;
+          void tick();
+        }, WAKE_DELAY_MS);
+      }
     },
     async stop(graceMs) {
       running = false;

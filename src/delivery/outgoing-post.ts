@@ -1,10 +1,10 @@
 import type { Logger } from "pino";
-import type { SlackMessage } from "../render/block-kit.js";
+import type { PostContent } from "./post-content.js";
 
-/** One rendered message bound for one channel. */
+/** One post bound for one channel; rendered when the worker sends it. */
 export interface OutgoingPost {
   channel: string;
-  message: SlackMessage;
+  content: PostContent;
   /** Posts with the same key keep the order of their comments: `owner/repo#N`. */
   threadKey: string;
   /** When the comment was made, then its id: sorts a pull request's posts as on GitHub. */

@@ -3,7 +3,6 @@ import type { ConfigSource } from "../config/config-source.js";
 import type { DeliverPosts } from "../delivery/outgoing-post.js";
 import type { ConversationEvent } from "../events/conversation-event.js";
 import { normalize, type CarriedEventName } from "../events/normalize.js";
-import { renderMessage } from "../render/render-message.js";
 import { needsBaseBranch, routeEvent } from "../routing/route-event.js";
 
 export interface ConversationHandlerDeps {
@@ -15,7 +14,7 @@ export interface ConversationHandlerDeps {
 
 /**
  * `issue_comment.created`, `pull_request_review_comment.created`, `pull_request_review.submitted`:
- * normalize, load the repository's config, route, render, and hand the posts over.
+ * normalize, load the repository's config, route, and hand the posts to the outbox.
  * Every early return says why at debug level, so "why did nothing arrive?" has an answer in the log.
  */
 export function createConversationHandler(deps: ConversationHandlerDeps) {
@@ -60,7 +59,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
       return;
     }
 
-    const message = renderMessage(event, { mentions: config?.mentions ?? {} });
+    const content = { event, mentions: config?.mentions ?? {} };
     const threadKey = `${repository}#${event.pullRequest.number}`;
     const orderKey = `${event.createdAt}|${String(event.id).padStart(20, "0")}`;
     log.debug(
@@ -71,7 +70,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
       {
         deliveryId: context.id,
         event: name,
-        posts: routed.channels.map((channel) => ({ channel, message, threadKey, orderKey })),
+        posts: routed.channels.map((channel) => ({ channel, content, threadKey, orderKey })),
       },
       log,
     );

@@ -30,7 +30,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .addColumn("channel", "text", (column) => column.notNull())
           .addColumn("thread_key", "text", (column) => column.notNull())
           .addColumn("order_key", "text", (column) => column.notNull())
-          .addColumn("message", "text", (column) => column.notNull())
+          .addColumn("content", "text", (column) => column.notNull())
           .addColumn("status", "text", (column) => column.notNull())
           .addColumn("attempts", "integer", (column) => column.notNull().defaultTo(0))
           .addColumn("next_attempt_at", "bigint", (column) => column.notNull())

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import type { SlackMessage } from "../render/block-kit.js";
+import type { PostContent } from "../delivery/post-content.js";
 import type { Database, OutboxRow, OutboxStatus } from "./schema.js";
 
 /** A rendered message for one channel, as the handler hands it over. */
@@ -8,7 +8,7 @@ export interface NewPost {
   /** Posts with the same key are sent in `orderKey` order: `owner/repo#N`. */
   threadKey: string;
   orderKey: string;
-  message: SlackMessage;
+  content: PostContent;
 }
 
 export interface DeliveryRecord {
@@ -73,6 +73,61 @@ export interface OutboxStore {
 
 const WAITING: OutboxStatus[] = ["pending", "sending"];
 
+type Work<T> = (trx: Kysely<Database>) => Promise<T>;
+
+/**
+ * Group commit: writes submitted in the same turn of the event loop share one transaction, so
+ * one disk sync covers many deliveries under load. Each caller still hears back only after the
+ * transaction holding its write has committed. Should the shared transaction fail, each write is
+ * tried again alone, so one bad write cannot fail its neighbours.
+ */
+function createGroupCommit(db: Kysely<Database>) {
+  let queue: {
+    work: Work<unknown>;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  let scheduled = false;
+
+  async function flush(): Promise<void> {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    try {
+      const results = await db.transaction().execute(async (trx) => {
+        const values: unknown[] = [];
+        for (const job of batch) values.push(await job.work(trx));
+        return values;
+      });
+      batch.forEach((job, index) => job.resolve(results[index]));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      for (const job of batch) {
+        try {
+          job.resolve(await db.transaction().execute(job.work));
+        } catch (jobError) {
+          job.reject(jobError);
+        }
+      }
+    }
+  }
+
+  return {
+    submit<T>(work: Work<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void flush());
+        }
+      });
+    },
+  };
+}
+
 /** The outbox over any Kysely database (SQLite or PostgreSQL): portable SQL only. */
 export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxStore {
   const insertDelivery = (
@@ -92,6 +147,37 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
       .onConflict((conflict) => conflict.columns(["app_id", "delivery_id"]).doNothing())
       .execute();
 
+  const enqueueIn = async (
+    trx: Kysely<Database>,
+    delivery: DeliveryRecord,
+    posts: readonly NewPost[],
+    notBefore: number,
+  ): Promise<number> => {
+    await insertDelivery(trx, delivery, posts.length > 0 ? "queued" : "ignored");
+    if (posts.length === 0) return 0;
+    const result = await trx
+      .insertInto("outbox")
+      .values(
+        posts.map((post) => ({
+          app_id: appId,
+          delivery_id: delivery.deliveryId,
+          channel: post.channel,
+          thread_key: post.threadKey,
+          order_key: post.orderKey,
+          content: JSON.stringify(post.content),
+          status: "pending" as const,
+          attempts: 0,
+          next_attempt_at: notBefore,
+          created_at: delivery.receivedAt,
+          updated_at: delivery.receivedAt,
+        })),
+      )
+      .onConflict((conflict) => conflict.columns(["app_id", "delivery_id", "channel"]).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
+  };
+  const commits = createGroupCommit(db);
+
   return {
     async hasDelivery(deliveryId) {
       const row = await db
@@ -103,72 +189,49 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
       return row !== undefined;
     },
 
-    async enqueue(delivery, posts, notBefore) {
-      return db.transaction().execute(async (trx) => {
-        await insertDelivery(trx, delivery, posts.length > 0 ? "queued" : "ignored");
-        if (posts.length === 0) return 0;
-        const result = await trx
-          .insertInto("outbox")
-          .values(
-            posts.map((post) => ({
-              app_id: appId,
-              delivery_id: delivery.deliveryId,
-              channel: post.channel,
-              thread_key: post.threadKey,
-              order_key: post.orderKey,
-              message: JSON.stringify(post.message),
-              status: "pending" as const,
-              attempts: 0,
-              next_attempt_at: notBefore,
-              created_at: delivery.receivedAt,
-              updated_at: delivery.receivedAt,
-            })),
-          )
-          .onConflict((conflict) =>
-            conflict.columns(["app_id", "delivery_id", "channel"]).doNothing(),
-          )
-          .executeTakeFirst();
-        return Number(result.numInsertedOrUpdatedRows ?? 0);
+    enqueue(delivery, posts, notBefore) {
+      return commits.submit((trx) => enqueueIn(trx, delivery, posts, notBefore));
+    },
+
+    recordIgnored(delivery) {
+      return commits.submit(async (trx) => {
+        const [result] = await insertDelivery(trx, delivery, "ignored");
+        return Number(result?.numInsertedOrUpdatedRows ?? 0) > 0;
       });
     },
 
-    async recordIgnored(delivery) {
-      const [result] = await insertDelivery(db, delivery, "ignored");
-      return Number(result?.numInsertedOrUpdatedRows ?? 0) > 0;
-    },
-
     async findDue(now, limit) {
-      return db
-        .selectFrom("outbox as candidate")
-        .selectAll("candidate")
-        .where("candidate.app_id", "=", appId)
-        .where("candidate.status", "=", "pending")
-        .where("candidate.next_attempt_at", "<=", now)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("outbox as earlier")
-                .select("earlier.id")
-                .whereRef("earlier.app_id", "=", "candidate.app_id")
-                .whereRef("earlier.channel", "=", "candidate.channel")
-                .whereRef("earlier.thread_key", "=", "candidate.thread_key")
-                .where("earlier.status", "in", WAITING)
-                .where((eb) =>
-                  eb.or([
-                    eb("earlier.order_key", "<", eb.ref("candidate.order_key")),
-                    eb.and([
-                      eb("earlier.order_key", "=", eb.ref("candidate.order_key")),
-                      eb("earlier.id", "<", eb.ref("candidate.id")),
-                    ]),
-                  ]),
-                ),
-            ),
-          ),
-        )
-        .orderBy("candidate.next_attempt_at")
-        .orderBy("candidate.id")
+      // Two cheap steps instead of one correlated query: a backlog of thousands of posts in one
+      // pull request must not make every poll walk all of them.
+      const threads = await db
+        .selectFrom("outbox")
+        .select(["channel", "thread_key"])
+        .distinct()
+        .where("app_id", "=", appId)
+        .where("status", "=", "pending")
+        .where("next_attempt_at", "<=", now)
         .limit(limit)
         .execute();
+      const heads: OutboxRow[] = [];
+      for (const thread of threads) {
+        const head = await db
+          .selectFrom("outbox")
+          .selectAll()
+          .where("app_id", "=", appId)
+          .where("channel", "=", thread.channel)
+          .where("thread_key", "=", thread.thread_key)
+          .where("status", "in", WAITING)
+          .orderBy("order_key")
+          .orderBy("id")
+          .limit(1)
+          .executeTakeFirst();
+        if (head && head.status === "pending" && Number(head.next_attempt_at) <= now) {
+          heads.push(head);
+        }
+      }
+      return heads.sort(
+        (a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at) || a.id - b.id,
+      );
     },
 
     async claim(id, now, leaseMs) {

@@ -24,8 +24,8 @@ export interface OutboxTable {
   thread_key: string;
   /** Sorts posts of one thread in the order the comments were made: `<created_at>|<id>`. */
   order_key: string;
-  /** The rendered Slack message, JSON. */
-  message: string;
+  /** What to post (the decided event and its render settings), JSON. */
+  content: string;
   status: OutboxStatus;
   attempts: number;
   /** Epoch milliseconds: not sent before this (backoff, or waiting for late deliveries). */
