@@ -31,9 +31,10 @@ export function createChannelPacer({ ratePerSecond, burst }: PacerOptions): Chan
       bucket = { tokens: burst, updatedAt: now, blockedUntil: 0 };
       buckets.set(channel, bucket);
     }
-    const refill = ((now - bucket.updatedAt) / 1000) * ratePerSecond;
+    // No refill while blocked: after a Retry-After the channel restarts gently, not with a burst.
+    const refill = (Math.max(0, now - bucket.updatedAt) / 1000) * ratePerSecond;
     bucket.tokens = Math.min(burst, bucket.tokens + refill);
-    bucket.updatedAt = now;
+    bucket.updatedAt = Math.max(bucket.updatedAt, now);
     return bucket;
   };
   return {
@@ -48,6 +49,7 @@ export function createChannelPacer({ ratePerSecond, burst }: PacerOptions): Chan
       bucket.blockedUntil = Math.max(bucket.blockedUntil, until);
       // After a 429, restart gently: one message, not a whole burst.
       bucket.tokens = Math.min(bucket.tokens, 1);
+      bucket.updatedAt = Math.max(bucket.updatedAt, bucket.blockedUntil);
     },
     blockedUntil(channel) {
       return buckets.get(channel)?.blockedUntil ?? 0;

@@ -87,15 +87,18 @@ export function createRedeliverySweep(options: RedeliverySweepOptions): Redelive
     }
     const failed = selectFailedDeliveries(seen, since);
     let redelivered = 0;
+    // A delivery GitHub would not redeliver this time must be asked for again next time.
+    let resumeFrom = startedAt;
     for (const delivery of failed) {
       try {
         await api.redeliver(delivery.id);
         redelivered += 1;
       } catch (error) {
+        resumeFrom = Math.min(resumeFrom, Date.parse(delivery.delivered_at) + OVERLAP_MS);
         log.warn({ guid: delivery.guid, err: error }, "could not ask GitHub to redeliver");
       }
     }
-    await store.setState(LAST_SWEEP_KEY, String(startedAt));
+    await store.setState(LAST_SWEEP_KEY, String(resumeFrom));
     log.info(
       { listed: seen.length, redelivered },
       "swept GitHub's delivery log for failed deliveries",

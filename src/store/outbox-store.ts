@@ -201,37 +201,29 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
     },
 
     async findDue(now, limit) {
-      // Two cheap steps instead of one correlated query: a backlog of thousands of posts in one
-      // pull request must not make every poll walk all of them.
-      const threads = await db
-        .selectFrom("outbox")
-        .select(["channel", "thread_key"])
-        .distinct()
-        .where("app_id", "=", appId)
-        .where("status", "=", "pending")
-        .where("next_attempt_at", "<=", now)
-        .limit(limit)
-        .execute();
-      const heads: OutboxRow[] = [];
-      for (const thread of threads) {
-        const head = await db
-          .selectFrom("outbox")
-          .selectAll()
-          .where("app_id", "=", appId)
-          .where("channel", "=", thread.channel)
-          .where("thread_key", "=", thread.thread_key)
-          .where("status", "in", WAITING)
-          .orderBy("order_key")
-          .orderBy("id")
-          .limit(1)
-          .executeTakeFirst();
-        if (head && head.status === "pending" && Number(head.next_attempt_at) <= now) {
-          heads.push(head);
-        }
-      }
-      return heads.sort(
-        (a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at) || a.id - b.id,
-      );
+      // Heads of threads (the earliest waiting post of each pull request in each channel) that
+      // are due, then the earliest such head of each channel: a channel sends one post at a time,
+      // so one candidate per channel lets a rate-limited or busy channel never hide the others.
+      const { rows } = await sql<OutboxRow>`
+        with waiting as (
+          select id, channel, status, next_attempt_at,
+            row_number() over (partition by channel, thread_key order by order_key, id) as position
+          from outbox
+          where app_id = ${appId} and status in ('pending', 'sending')
+        ),
+        heads as (
+          select id, next_attempt_at,
+            row_number() over (partition by channel order by next_attempt_at, id) as rank
+          from waiting
+          where position = 1 and status = 'pending' and next_attempt_at <= ${now}
+        )
+        select outbox.* from outbox
+        join heads on heads.id = outbox.id
+        where heads.rank = 1
+        order by outbox.next_attempt_at, outbox.id
+        limit ${limit}
+      `.execute(db);
+      return rows;
     },
 
     async claim(id, now, leaseMs) {
@@ -367,7 +359,7 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
       const row = await db
         .selectFrom("state")
         .select("value")
-        .where("key", "=", key)
+        .where("key", "=", `${appId}/${key}`)
         .executeTakeFirst();
       return row?.value;
     },
@@ -375,7 +367,7 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
     async setState(key, value) {
       await db
         .insertInto("state")
-        .values({ key, value })
+        .values({ key: `${appId}/${key}`, value })
         .onConflict((conflict) => conflict.column("key").doUpdateSet({ value }))
         .execute();
     },

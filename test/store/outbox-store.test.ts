@@ -1,0 +1,457 @@
+import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { PostContent } from "../../src/delivery/post-content.js";
+import { normalize } from "../../src/events/normalize.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { NewPost, OutboxStore } from "../../src/store/outbox-store.js";
+import { loadPullRequestCommentFixture } from "../fixtures/index.js";
+
+const APP_ID = 12345;
+const T0 = 1_700_000_000_000;
+
+let store: OutboxStore;
+
+beforeEach(async () => {
+  store = await openStore({ kind: "sqlite", path: ":memory:" }, APP_ID);
+});
+afterEach(async () => {
+  await store.close();
+});
+
+const normalized = normalize["issue_comment.created"](loadPullRequestCommentFixture());
+if (!normalized.event) throw new Error("the fixture is a pull-request comment");
+const EVENT = normalized.event;
+
+/** What the worker will render: the real fixture's event, told apart by its mentions. */
+function content(channel: string, order: string): PostContent {
+  return { event: EVENT, mentions: { [`${channel}-${order}`]: "U024BE7LH" } };
+}
+
+/** A post of pull request `pr` in `channel`, sorted by `order`. */
+function post(channel: string, order: string, pr = 1): NewPost {
+  return {
+    channel,
+    threadKey: `Codertocat/Hello-World#${pr}`,
+    orderKey: order,
+    content: content(channel, order),
+  };
+}
+
+/** Enqueues one delivery `id` at `at` with its posts due at once; resolves to the rows added. */
+async function deliver(id: string, posts: NewPost[], at = T0, notBefore = at) {
+  const added = await store.enqueue(
+    { deliveryId: id, event: "issue_comment.created", receivedAt: at },
+    posts,
+    notBefore,
+  );
+  return {
+    added,
+    rows: (await store.list({ limit: 100 })).filter((row) => row.delivery_id === id),
+  };
+}
+
+/** The single row delivery `id` added for `channel`. */
+async function rowOf(id: string, channel = "C1") {
+  const row = (await store.list({ limit: 100 })).find(
+    (candidate) => candidate.delivery_id === id && candidate.channel === channel,
+  );
+  if (!row) throw new Error(`no row for ${id} in ${channel}`);
+  return row;
+}
+
+/** Which deliveries findDue offers at `at`, as `delivery@channel`. */
+async function due(at = T0) {
+  return (await store.findDue(at, 100)).map((row) => `${row.delivery_id}@${row.channel}`);
+}
+
+describe("enqueue", () => {
+  test("records the delivery and its posts as pending, with what the worker will render", async () => {
+    expect(await store.hasDelivery("d1")).toBe(false);
+    const { added, rows } = await deliver("d1", [post("C1", "a"), post("C2", "a")], T0, T0 + 500);
+
+    expect(added).toBe(2);
+    expect(await store.hasDelivery("d1")).toBe(true);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({
+      app_id: APP_ID,
+      channel: "C1",
+      thread_key: "Codertocat/Hello-World#1",
+      order_key: "a",
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: T0 + 500,
+      created_at: T0,
+      lease_until: null,
+      slack_ts: null,
+    });
+    expect(JSON.parse(rows[0]!.content)).toEqual(content("C1", "a"));
+    expect(JSON.parse(rows[1]!.content)).toEqual(content("C2", "a"));
+  });
+
+  test("is idempotent per (delivery, channel): a repeat adds nothing, a new channel adds only itself", async () => {
+    await deliver("d1", [post("C1", "a")]);
+    expect((await deliver("d1", [post("C1", "a")])).added).toBe(0);
+    expect((await deliver("d1", [post("C1", "a"), post("C2", "a")])).added).toBe(1);
+    expect(await store.counts()).toEqual({ pending: 2, sending: 0, sent: 0, dead: 0 });
+  });
+
+  test("concurrent enqueues of one delivery add its posts once", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => deliver("d1", [post("C1", "a"), post("C2", "a")])),
+    );
+    expect(results.map((result) => result.added).sort()).toEqual([0, 0, 0, 0, 2]);
+    expect((await store.counts()).pending).toBe(2);
+  });
+
+  test("a delivery without posts is recorded, so its redelivery is recognised", async () => {
+    expect((await deliver("d1", [])).added).toBe(0);
+    expect(await store.hasDelivery("d1")).toBe(true);
+    expect(await store.counts()).toEqual({ pending: 0, sending: 0, sent: 0, dead: 0 });
+  });
+});
+
+describe("recordIgnored", () => {
+  test("records a delivery that carried nothing once", async () => {
+    const record = { deliveryId: "d1", event: "push", receivedAt: T0 };
+    expect(await store.recordIgnored(record)).toBe(true);
+    expect(await store.hasDelivery("d1")).toBe(true);
+    expect(await store.recordIgnored(record)).toBe(false);
+  });
+
+  test("is false for a delivery that queued posts", async () => {
+    await deliver("d1", [post("C1", "a")]);
+    expect(
+      await store.recordIgnored({
+        deliveryId: "d1",
+        event: "issue_comment.created",
+        receivedAt: T0,
+      }),
+    ).toBe(false);
+  });
+});
+
+describe("findDue", () => {
+  test("offers the first unsent post of each pull request, one per channel (a channel sends one at a time)", async () => {
+    // Delivered out of order: "b" (a later comment) arrives first.
+    await deliver("late", [post("C1", "b")]);
+    await deliver("early", [post("C1", "a")]);
+    await deliver("latest", [post("C1", "c")]);
+    await deliver("other-pr", [post("C1", "a", 2)]);
+    await deliver("other-channel", [post("C2", "z")]);
+
+    expect((await due()).sort()).toEqual(["early@C1", "other-channel@C2"]);
+
+    await store.markSent((await rowOf("early")).id, { channel: "C1", ts: "1.1" }, T0);
+    expect((await due()).sort()).toEqual(["late@C1", "other-channel@C2"]);
+  });
+
+  test("posts with the same order_key keep the order they were queued in", async () => {
+    await deliver("first", [post("C1", "same")]);
+    await deliver("second", [post("C1", "same")]);
+    expect(await due()).toEqual(["first@C1"]);
+  });
+
+  test("a post is not offered before its next_attempt_at", async () => {
+    await deliver("d1", [post("C1", "a")], T0, T0 + 500);
+    expect(await due(T0 + 499)).toEqual([]);
+    expect(await due(T0 + 500)).toEqual(["d1@C1"]);
+  });
+
+  test("an earlier post waiting in backoff holds back the later ones of its thread, not others", async () => {
+    await deliver("first", [post("C1", "a")]);
+    await deliver("second", [post("C1", "b")]);
+    await deliver("elsewhere", [post("C1", "a", 2)]);
+    const first = await rowOf("first");
+    await store.reschedule(
+      first.id,
+      { nextAttemptAt: T0 + 10_000, error: "http_503: down", countAttempt: true },
+      T0,
+    );
+
+    expect(await due(T0 + 1)).toEqual(["elsewhere@C1"]);
+    await store.markSent((await rowOf("elsewhere")).id, { channel: "C1", ts: "1.1" }, T0 + 1);
+    expect(await due(T0 + 1)).toEqual([]);
+    expect(await due(T0 + 10_000)).toEqual(["first@C1"]);
+  });
+
+  test("an earlier post being sent holds back the later ones; once sent, the next is offered", async () => {
+    await deliver("first", [post("C1", "a")]);
+    await deliver("second", [post("C1", "b")]);
+    const first = await rowOf("first");
+    expect(await store.claim(first.id, T0, 60_000)).toBe(true);
+
+    expect(await due()).toEqual([]);
+
+    await store.markSent(first.id, { channel: "C1", ts: "1700000000.000001" }, T0 + 5);
+    expect(await due(T0 + 5)).toEqual(["second@C1"]);
+  });
+
+  test("a dead post does not hold back the rest of its thread", async () => {
+    await deliver("first", [post("C1", "a")]);
+    await deliver("second", [post("C1", "b")]);
+    await store.markDead((await rowOf("first")).id, "channel_not_found: fix it", T0);
+    expect(await due()).toEqual(["second@C1"]);
+  });
+
+  test("offers each channel's soonest-due head, channels by when they are due, within the limit", async () => {
+    await deliver("later", [post("C1", "a", 1)], T0, T0 + 20);
+    await deliver("sooner", [post("C1", "a", 2)], T0, T0 + 10);
+    await deliver("soonest", [post("C2", "a", 3)], T0, T0);
+    await deliver("third-channel", [post("C3", "a", 4)], T0, T0 + 15);
+    expect((await store.findDue(T0 + 20, 100)).map((row) => row.delivery_id)).toEqual([
+      "soonest",
+      "sooner",
+      "third-channel",
+    ]);
+    expect((await store.findDue(T0 + 20, 2)).map((row) => row.delivery_id)).toEqual([
+      "soonest",
+      "sooner",
+    ]);
+  });
+  test("threads held back by a head in backoff do not use up the limit", async () => {
+    for (const pr of [1, 2]) {
+      await deliver(`head-${pr}`, [post("C1", "a", pr)]);
+      await deliver(`next-${pr}`, [post("C1", "b", pr)]);
+      await store.reschedule(
+        (await rowOf(`head-${pr}`)).id,
+        { nextAttemptAt: T0 + 60_000, error: "http_503: down", countAttempt: true },
+        T0,
+      );
+    }
+    await deliver("ready", [post("C1", "a", 3)], T0 + 10);
+
+    expect(await due(T0 + 10)).toEqual(["ready@C1"]);
+    expect((await store.findDue(T0 + 10, 2)).map((row) => row.delivery_id)).toEqual(["ready"]);
+  });
+});
+
+describe("claim, lease and results", () => {
+  test("a claim is exclusive, even when raced", async () => {
+    await deliver("d1", [post("C1", "a")]);
+    const { id } = await rowOf("d1");
+    const claims = await Promise.all([
+      store.claim(id, T0, 60_000),
+      store.claim(id, T0, 60_000),
+      store.claim(id, T0, 60_000),
+    ]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await store.claim(id, T0, 60_000)).toBe(false);
+    expect(await rowOf("d1")).toMatchObject({ status: "sending", lease_until: T0 + 60_000 });
+  });
+
+  test("markSent keeps Slack's answer and counts the attempt", async () => {
+    await deliver("d1", [post("C1", "a")]);
+    const { id } = await rowOf("d1");
+    await store.claim(id, T0, 60_000);
+    await store.markSent(id, { channel: "C1REAL", ts: "1700000000.000001" }, T0 + 7);
+    expect(await rowOf("d1")).toMatchObject({
+      status: "sent",
+      slack_channel: "C1REAL",
+      slack_ts: "1700000000.000001",
+      sent_at: T0 + 7,
+      attempts: 1,
+      lease_until: null,
+      last_error: null,
+    });
+  });
+
+  test("reschedule counts the attempt only when asked to", async () => {
+    await deliver("d1", [post("C1", "a")]);
+    const { id } = await rowOf("d1");
+    await store.claim(id, T0, 60_000);
+    await store.reschedule(
+      id,
+      { nextAttemptAt: T0 + 100, error: "http_500: x", countAttempt: true },
+      T0,
+    );
+    await store.claim(id, T0 + 100, 60_000);
+    await store.reschedule(
+      id,
+      { nextAttemptAt: T0 + 1_100, error: "rate_limited: wait", countAttempt: false },
+      T0 + 100,
+    );
+    expect(await rowOf("d1")).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      next_attempt_at: T0 + 1_100,
+      last_error: "rate_limited: wait",
+      lease_until: null,
+    });
+  });
+
+  test("release gives a claimed post back untouched", async () => {
+    await deliver("d1", [post("C1", "a")]);
+    const { id } = await rowOf("d1");
+    await store.claim(id, T0, 60_000);
+    await store.release(id, T0 + 1);
+    expect(await rowOf("d1")).toMatchObject({ status: "pending", attempts: 0, lease_until: null });
+    expect(await due(T0 + 1)).toEqual(["d1@C1"]);
+  });
+
+  test("reclaimExpired gives back only the posts whose lease ran out", async () => {
+    await deliver("short", [post("C1", "a")]);
+    await deliver("long", [post("C2", "a")]);
+    await deliver("waiting", [post("C3", "a")]);
+    await store.claim((await rowOf("short")).id, T0, 1_000);
+    await store.claim((await rowOf("long", "C2")).id, T0, 60_000);
+
+    expect(await store.reclaimExpired(T0 + 1_000)).toBe(0);
+    expect(await store.reclaimExpired(T0 + 1_001)).toBe(1);
+    expect(await rowOf("short")).toMatchObject({ status: "pending", lease_until: null });
+    expect(await rowOf("long", "C2")).toMatchObject({ status: "sending" });
+    expect(await rowOf("waiting", "C3")).toMatchObject({ status: "pending" });
+    expect(await store.reclaimExpired(Number.MAX_SAFE_INTEGER)).toBe(1);
+    expect(await store.counts()).toMatchObject({ pending: 3, sending: 0 });
+  });
+});
+
+describe("operator actions and gauges", () => {
+  async function deadPost(id: string, channel = "C1") {
+    await deliver(id, [post(channel, "a")]);
+    const row = await rowOf(id, channel);
+    await store.claim(row.id, T0, 60_000);
+    await store.markDead(row.id, "channel_not_found: fix it", T0);
+    return row.id;
+  }
+
+  test("a dead post keeps its reason and counts its attempt", async () => {
+    await deadPost("d1");
+    expect(await rowOf("d1")).toMatchObject({
+      status: "dead",
+      last_error: "channel_not_found: fix it",
+      attempts: 1,
+      lease_until: null,
+    });
+  });
+
+  test("retry puts chosen dead posts back, due now, with their attempts reset", async () => {
+    const first = await deadPost("d1", "C1");
+    await deadPost("d2", "C2");
+    await deliver("live", [post("C3", "a")]);
+
+    expect(await store.retry([], T0 + 50)).toBe(0);
+    expect(await store.retry([(await rowOf("live", "C3")).id], T0 + 50)).toBe(0);
+    expect(await store.retry([first], T0 + 50)).toBe(1);
+    expect(await rowOf("d1")).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: T0 + 50,
+    });
+    expect(await rowOf("d2", "C2")).toMatchObject({ status: "dead" });
+
+    expect(await store.retry("all-dead", T0 + 60)).toBe(1);
+    expect(await store.counts()).toEqual({ pending: 3, sending: 0, sent: 0, dead: 0 });
+  });
+
+  test("drop deletes pending and dead posts, never one being sent", async () => {
+    const dead = await deadPost("d1", "C1");
+    await deliver("pending", [post("C2", "a")]);
+    await deliver("sending", [post("C3", "a")]);
+    const pending = (await rowOf("pending", "C2")).id;
+    const sending = (await rowOf("sending", "C3")).id;
+    await store.claim(sending, T0, 60_000);
+
+    expect(await store.drop([])).toBe(0);
+    expect(await store.drop([dead, pending, sending])).toBe(2);
+    expect(await store.counts()).toEqual({ pending: 0, sending: 1, sent: 0, dead: 0 });
+  });
+
+  test("counts, oldestWaitingSince and list describe the outbox", async () => {
+    expect(await store.counts()).toEqual({ pending: 0, sending: 0, sent: 0, dead: 0 });
+    expect(await store.oldestWaitingSince()).toBeNull();
+
+    await deliver("old", [post("C1", "a")], T0);
+    await deliver("new", [post("C2", "a")], T0 + 1_000);
+    await deliver("sent", [post("C3", "a")], T0 - 5_000);
+    const sent = (await rowOf("sent", "C3")).id;
+    await store.claim(sent, T0, 60_000);
+    await store.markSent(sent, { channel: "C3", ts: "1" }, T0);
+    await deadPost("dead", "C4");
+
+    expect(await store.counts()).toEqual({ pending: 2, sending: 0, sent: 1, dead: 1 });
+    // Sent and dead posts are no longer waiting.
+    expect(await store.oldestWaitingSince()).toBe(T0);
+    expect((await store.list({ status: "dead", limit: 10 })).map((row) => row.delivery_id)).toEqual(
+      ["dead"],
+    );
+    expect((await store.list({ limit: 2 })).map((row) => row.delivery_id)).toEqual(["old", "new"]);
+  });
+
+  test("state values are stored, read back and overwritten", async () => {
+    expect(await store.getState("redelivery_sweep.last_started_at")).toBeUndefined();
+    await store.setState("redelivery_sweep.last_started_at", "1");
+    await store.setState("redelivery_sweep.last_started_at", "2");
+    expect(await store.getState("redelivery_sweep.last_started_at")).toBe("2");
+  });
+});
+
+describe("a file-backed store", () => {
+  let directory: string;
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), "threadline-store-"));
+  });
+  afterEach(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  test("survives a restart: migrations run again without error and the rows are kept", async () => {
+    // A nested path that does not exist yet, as with the default ./data/threadline.db.
+    const location = { kind: "sqlite" as const, path: join(directory, "data", "threadline.db") };
+    const first = await openStore(location, APP_ID);
+    await first.enqueue(
+      { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
+      [post("C1", "a"), post("C2", "a")],
+      T0,
+    );
+    await first.setState("k", "v");
+    await first.close();
+
+    const second = await openStore(location, APP_ID);
+    try {
+      expect(await second.hasDelivery("d1")).toBe(true);
+      expect(await second.counts()).toEqual({ pending: 2, sending: 0, sent: 0, dead: 0 });
+      expect(await second.getState("k")).toBe("v");
+      expect(
+        await second.enqueue(
+          { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
+          [post("C1", "a")],
+          T0,
+        ),
+      ).toBe(0);
+    } finally {
+      await second.close();
+    }
+    const third = await openStore(location, APP_ID);
+    expect((await third.counts()).pending).toBe(2);
+    await third.close();
+  });
+
+  test("two Apps sharing one file see only their own deliveries and posts", async () => {
+    const location = { kind: "sqlite" as const, path: join(directory, "shared.db") };
+    const one = await openStore(location, 1);
+    const two = await openStore(location, 2);
+    try {
+      await one.enqueue(
+        { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
+        [post("C1", "a")],
+        T0,
+      );
+      expect(await two.hasDelivery("d1")).toBe(false);
+      expect(await two.counts()).toMatchObject({ pending: 0 });
+      expect(await two.findDue(T0, 10)).toEqual([]);
+      expect(
+        await two.enqueue(
+          { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
+          [post("C1", "a")],
+          T0,
+        ),
+      ).toBe(1);
+      expect((await one.counts()).pending).toBe(1);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+});
