@@ -38,29 +38,43 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     format: settings.logFormat,
     secrets: secretsOf(settings),
   });
-  const app = await startApp(settings, log);
+
+  // Listen for signals before starting, so a SIGTERM during migrations still ends cleanly.
+  let stopRequested: string | undefined;
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  const stop = async (signal: string) => {
+    log.info({ signal }, "stopping");
+    const deadline = setTimeout(() => {
+      log.error("did not stop in time; exiting");
+      log.flush();
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    deadline.unref();
+    try {
+      await app?.close();
+      log.info("stopped");
+      log.flush();
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: error }, "could not stop cleanly");
+      log.flush();
+      process.exit(1);
+    }
+  };
+  const onSignal = (signal: string) => {
+    if (stopRequested) return;
+    stopRequested = signal;
+    if (app) void stop(signal);
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+
+  app = await startApp(settings, log);
   log.info(
     { url: app.url },
     "threadline is listening for GitHub deliveries at /api/github/webhooks",
   );
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "stopping");
-    const deadline = setTimeout(() => {
-      log.error("did not stop in time; exiting");
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    deadline.unref();
-    await app.close();
-    log.info("stopped");
-    log.flush();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  if (stopRequested) await stop(stopRequested);
 }
 
 loadDotenv({ quiet: true });

@@ -45,8 +45,8 @@ export interface RunningApp {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Shutdown must end within 10 s; posts in flight get most of it. */
-const DEFAULT_GRACE_MS = 8_000;
+/** Shutdown must end within 10 s; posts in flight get most of it, closing the rest. */
+const DEFAULT_GRACE_MS = 7_000;
 
 /**
  * Wires the App together and starts serving: the store, Probot (GitHub auth, event dispatch),
@@ -103,13 +103,18 @@ export async function startApp(
     ...(overrides.pauseProbeMs ? { pauseProbeMs: overrides.pauseProbeMs } : {}),
     now,
   });
+  // Deliveries whose posts were just queued, so they need no second write to be remembered.
+  const queuedNow = new Set<string>();
   await probot.load(
     threadline({
       configs: createConfigCache({ ttlMs: overrides.configTtlMs ?? 60_000 }),
       defaultChannel: settings.defaultChannel,
       deliver: createOutboxDelivery({
         store,
-        onQueued: () => worker.wake(),
+        onQueued: (deliveryId) => {
+          queuedNow.add(deliveryId);
+          worker.wake();
+        },
         orderWindowMs: settings.orderWindowMs,
         now,
       }),
@@ -135,15 +140,26 @@ export async function startApp(
         return "duplicate";
       }
       // Straight to the webhooks emitter: Probot's own `receive` logs the whole payload at debug.
-      await probot.webhooks.receive(delivery as EmitterWebhookEvent);
+      let queued = false;
+      try {
+        await probot.webhooks.receive(delivery as EmitterWebhookEvent);
+      } finally {
+        // On failure too, so the set cannot grow.
+        queued = queuedNow.delete(delivery.id);
+      }
+      if (queued) {
+        metrics.deliveriesReceived.inc({ outcome: "queued" });
+        return "accepted";
+      }
       const action = (delivery.payload as { action?: unknown }).action;
-      const ignored = await store.recordIgnored({
+      const firstSeen = await store.recordIgnored({
         deliveryId: delivery.id,
         event: typeof action === "string" ? `${delivery.name}.${action}` : delivery.name,
         receivedAt: now(),
       });
-      metrics.deliveriesReceived.inc({ outcome: ignored ? "ignored" : "queued" });
-      return "accepted";
+      // Not first seen: the same delivery arrived twice at once and the other copy queued it.
+      metrics.deliveriesReceived.inc({ outcome: firstSeen ? "ignored" : "duplicate" });
+      return firstSeen ? "accepted" : "duplicate";
     },
   });
 

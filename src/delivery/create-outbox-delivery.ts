@@ -3,8 +3,8 @@ import type { DeliverPosts } from "./outgoing-post.js";
 
 export interface OutboxDeliveryOptions {
   store: OutboxStore;
-  /** Told when posts were added, so the worker need not wait for its next poll. */
-  onQueued: () => void;
+  /** Told when a delivery's posts were added (so the worker need not wait for its next poll). */
+  onQueued: (deliveryId: string) => void;
   /**
    * Posts wait this long before they may be sent, so a comment whose delivery arrives a moment
    * late still goes out before a later comment of the same pull request.
@@ -28,6 +28,6 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): DeliverPos
       return;
     }
     log.debug({ posts: added, channels: delivery.posts.map((post) => post.channel) }, "queued");
-    onQueued();
+    onQueued(delivery.deliveryId);
   };
 }

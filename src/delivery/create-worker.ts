@@ -38,7 +38,7 @@ export interface Worker {
   start(): void;
   /** Looks for work now (a delivery was just queued). */
   wake(): void;
-  /** Stops claiming, waits up to `graceMs` for posts in flight, gives back the rest. */
+  /** Stops claiming and waits up to `graceMs` for posts in flight. */
   stop(graceMs: number): Promise<void>;
   /** Set while sending is paused because Slack refused the token. */
   paused(): PauseState | undefined;
@@ -258,11 +258,11 @@ export function createWorker(options: WorkerOptions): Worker {
         ),
       ]);
       if (timedOut) {
-        const at = now();
-        for (const id of inFlight.keys()) await store.release(id, at);
+        // Their requests are still open: Slack may yet accept them. Left as `sending`, they are
+        // sent again after the restart and counted there as posts that may show twice.
         log.warn(
           { posts: inFlight.size },
-          "stopped with posts in flight; they will be sent after restart",
+          "stopped with posts in flight; they are sent again after restart, and Slack may show them twice",
         );
       }
     },

@@ -2,7 +2,7 @@
  * A small Slack Web API on a loopback port, for tests that go through @slack/web-api's real HTTP
  * path (point SLACK_API_URL at `url`). It records what it receives and answers from a script.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface ReceivedCall {
@@ -30,8 +30,20 @@ export interface FakeSlack {
   messages: ReceivedCall[];
   /** Resolves once `count` messages are shown; rejects after `timeoutMs`. */
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedCall[]>;
-  /** Answers the next calls with these, in order, then goes back to `ok`. */
+  /** Answers the next calls with these, in order, then goes back to the default answer. */
   script(...answers: ScriptedAnswer[]): void;
+  /** What calls get once the script is used up (`ok` unless changed), e.g. a 429 for every post. */
+  setDefaultAnswer(answer: ScriptedAnswer): void;
+  /**
+   * Makes every call that arrives from now on wait before it is answered: `ms` milliseconds, or
+   * `"hold"` until `release()`; `0` answers at once again. A call whose connection closes before
+   * its answer is dropped and never shown, which models Slack not having accepted it.
+   */
+  delayAnswers(delay: number | "hold"): void;
+  /** Answers every call being held or delayed now, each with the answer it drew on arrival. */
+  release(): void;
+  /** Calls received and not answered yet (held, delayed, or still being read). */
+  unanswered(): number;
   close(): Promise<void>;
 }
 
@@ -56,12 +68,21 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let counter = 0;
   const sockets = new Set<import("node:net").Socket>();
 
-  const server: Server = createServer(async (request, response) => {
-    const method = (request.url ?? "").replace(/^\/api\//, "").split("?")[0]!;
-    const args = await readArgs(request);
-    const call = { method, authorization: request.headers.authorization, args };
-    calls.push(call);
-    const answer = queue.shift() ?? { kind: "ok" };
+  let defaultAnswer: ScriptedAnswer = { kind: "ok" };
+  let delay: number | "hold" = 0;
+  /** Calls waiting for their answer, each with what answers it. */
+  const waiting = new Map<ServerResponse, () => void>();
+  const timers = new Set<NodeJS.Timeout>();
+  let reading = 0;
+
+  const answerCall = (
+    call: ReceivedCall,
+    answer: ScriptedAnswer,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): void => {
+    // The App is gone (killed, timed out): Slack never got to accept this one.
+    if (response.destroyed || request.socket.destroyed) return;
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       response.writeHead(status, { "content-type": "application/json", ...headers });
       response.end(JSON.stringify(body));
@@ -70,8 +91,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case "ok": {
         counter += 1;
         const ts = `1700000000.${String(counter).padStart(6, "0")}`;
-        if (method === "chat.postMessage") messages.push(call);
-        return json(200, { ok: true, channel: args.channel, ts, message: { ts } });
+        if (call.method === "chat.postMessage") messages.push(call);
+        return json(200, { ok: true, channel: call.args.channel, ts, message: { ts } });
       }
       case "error":
         return json(200, { ok: false, error: answer.error });
@@ -85,13 +106,56 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         );
       case "http":
         return json(answer.status, { ok: false });
-      case "hang":
-        setTimeout(() => json(200, { ok: false, error: "timeout_in_test" }), answer.ms);
+      case "hang": {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (!response.destroyed) json(200, { ok: false, error: "timeout_in_test" });
+        }, answer.ms);
+        timers.add(timer);
         return undefined;
+      }
       case "reset":
         request.socket.destroy();
         return undefined;
     }
+  };
+
+  const server: Server = createServer(async (request, response) => {
+    const method = (request.url ?? "").replace(/^\/api\//, "").split("?")[0]!;
+    reading += 1;
+    let args: Record<string, unknown>;
+    try {
+      args = await readArgs(request);
+    } finally {
+      reading -= 1;
+    }
+    const call = { method, authorization: request.headers.authorization, args };
+    calls.push(call);
+    const answer = queue.shift() ?? defaultAnswer;
+    if (delay === 0) return answerCall(call, answer, request, response);
+
+    let timer: NodeJS.Timeout | undefined;
+    const respond = () => {
+      if (!waiting.delete(response)) return;
+      if (timer) {
+        clearTimeout(timer);
+        timers.delete(timer);
+      }
+      answerCall(call, answer, request, response);
+    };
+    waiting.set(response, respond);
+    response.once("close", () => {
+      if (timer) {
+        clearTimeout(timer);
+        timers.delete(timer);
+      }
+      waiting.delete(response);
+    });
+    if (delay !== "hold") {
+      timer = setTimeout(respond, delay);
+      timers.add(timer);
+    }
+    return undefined;
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -116,8 +180,21 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return messages;
     },
     script: (...answers) => queue.push(...answers),
+    setDefaultAnswer(answer) {
+      defaultAnswer = answer;
+    },
+    delayAnswers(next) {
+      delay = next;
+    },
+    release() {
+      for (const respond of [...waiting.values()]) respond();
+    },
+    unanswered: () => reading + waiting.size,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        waiting.clear();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
