@@ -1,15 +1,18 @@
 /**
- * `npm run bench`: webhook throughput, latency, and cost of a forged flood for three servers, each
- * in its own `node` process: a bare HMAC check (the machine's ceiling), a bare Probot 14 app, and
- * threadline (`lib/main.js`) against fake Slack and GitHub APIs. Prints a table, writes
- * bench/results/latest.json. See bench/README.md.
+ * `npm run bench`: webhook throughput, ack latency, and cost of a forged flood for three servers,
+ * each in its own `node` process: a bare HMAC check (the machine's ceiling), a bare Probot 14 app,
+ * and threadline (`lib/main.js`) against fake Slack and GitHub APIs; then, in a fresh threadline
+ * process, the end-to-end latency from a delivery to the fake Slack's receipt of its message.
+ * Prints a table, writes bench/results/latest.json. See bench/README.md.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { load } from "./lib/load.js";
-import { buildDelivery } from "./lib/payload.js";
+import { buildCommentDelivery, buildDelivery } from "./lib/payload.js";
+import { sendSteady } from "./lib/steady.js";
 import {
   freePort,
   sampleRss,
@@ -24,6 +27,7 @@ import {
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const THREADLINE = `${ROOT}lib/main.js`;
 const RESULTS = fileURLToPath(new URL("results/latest.json", import.meta.url));
 
 /** Bounded knobs; the defaults keep the whole run near two minutes. */
@@ -40,7 +44,29 @@ const SETTINGS = {
   /** After those 2 s, how long to wait at most for a server's log to stop growing. */
   maxDrainMs: 20_000,
   rssIntervalMs: 250,
+  /** Targets from the issue, printed beside the measurements. */
+  targets: { validRpsOverBareProbot: 1.0, ackP99Ms: 50, forgedRpsOverBareHmac: 0.5 },
 };
+/**
+ * End-to-end phase (threadline only, fresh process and database): distinct comments spread over a
+ * few pull requests of the one configured channel, at a steady rate the channel's pace allows.
+ */
+const E2E = {
+  ratePerSecond: boundedInt("BENCH_E2E_RPS", 10, 1, 40),
+  deliveries: 0, // below: at most 30 s of sending
+  warmupDeliveries: 5,
+  pullRequests: 5,
+  /** Raised from the default 1/s, burst 3, so the pace never holds a post back at this rate. */
+  slackChannelRate: 50,
+  slackChannelBurst: 10,
+  orderWindowMs: boundedInt("BENCH_ORDER_WINDOW_MS", 500, 0, 5000),
+  /** After the last delivery, how long to wait at most for the rest of the messages. */
+  maxWaitMs: 15_000,
+};
+E2E.deliveries = Math.min(
+  boundedInt("BENCH_E2E_DELIVERIES", 100, 10, 1200),
+  E2E.ratePerSecond * 30,
+);
 // Every phase is bounded; this is the backstop should something hang anyway.
 const PER_SERVER_MAX_MS =
   20_000 + // start-up (waitForPort)
@@ -54,23 +80,74 @@ const PER_SERVER_MAX_MS =
 const SERVERS = [
   { key: "bareHmac", label: "bare HMAC", args: [`${BENCH_DIR}servers/bare-hmac.js`] },
   { key: "bareProbot", label: "bare Probot", args: [`${BENCH_DIR}servers/bare-probot.js`] },
-  { key: "threadline", label: "threadline", args: [`${ROOT}lib/main.js`] },
+  { key: "threadline", label: "threadline", args: [THREADLINE], outboxMetrics: true },
 ];
-const WATCHDOG_MS = SERVERS.length * PER_SERVER_MAX_MS + 30_000;
+const E2E_MAX_MS =
+  20_000 + // start-up
+  2 * (10_000 + E2E.orderWindowMs) + // warm-up deliveries and their messages
+  (E2E.deliveries / E2E.ratePerSecond) * 1000 +
+  10_000 + // the last answers
+  E2E.orderWindowMs +
+  E2E.maxWaitMs +
+  2 * 3000; // stop()
+const WATCHDOG_MS = SERVERS.length * PER_SERVER_MAX_MS + E2E_MAX_MS + 30_000;
 
 function progress(message) {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-function fakeApiCounts(fakes) {
+/** Asks the fake APIs process `request` over IPC; resolves with its answer of the same type. */
+function askFakes(fakes, request) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("fake APIs did not answer")), 5000);
-    fakes.once("message", (counts) => {
+    const onMessage = (message) => {
+      if (message?.type !== request.type) return;
       clearTimeout(timer);
-      resolve(counts);
-    });
-    fakes.send({});
+      fakes.off("message", onMessage);
+      resolve(message);
+    };
+    const timer = setTimeout(() => {
+      fakes.off("message", onMessage);
+      reject(new Error("fake APIs did not answer"));
+    }, 5000);
+    fakes.on("message", onMessage);
+    fakes.send(request);
   });
+}
+
+async function fakeApiCounts(fakes) {
+  return (await askFakes(fakes, { type: "counts" })).counts;
+}
+
+/** marker -> arrival times at the fake Slack, for the markers starting with `prefix`. */
+async function fakeSlackReceipts(fakes, prefix) {
+  return (await askFakes(fakes, { type: "receipts", prefix })).receipts;
+}
+
+/** threadline's outbox depth by status, and its verified-delivery counts, from GET /metrics. */
+async function outboxMetrics(port) {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`, {
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  const text = await response.text();
+  const series = (name, label) => {
+    const values = {};
+    const pattern = new RegExp(`^${name}\\{${label}="([^"]+)"\\} (\\S+)$`, "gm");
+    for (const [, key, value] of text.matchAll(pattern)) values[key] = Number(value);
+    return values;
+  };
+  const posts = {
+    pending: 0,
+    sending: 0,
+    sent: 0,
+    dead: 0,
+    ...series("threadline_outbox_posts", "status"),
+  };
+  return {
+    posts,
+    totalPosts: Object.values(posts).reduce((sum, n) => sum + n, 0),
+    deliveriesReceived: series("threadline_deliveries_received_total", "outcome"),
+  };
 }
 
 function delta(after, before) {
@@ -78,13 +155,13 @@ function delta(after, before) {
 }
 
 /** Runs the valid and the forged phase against one server, then stops it. */
-async function measure(spec, { env, delivery, fakes }) {
+async function measure(spec, { env, extraEnv = {}, delivery, fakes }) {
   const port = await freePort();
   const counter = startByteCounter();
   const child = startServer({
     name: spec.label,
     args: spec.args,
-    env: { ...env, PORT: String(port) },
+    env: { ...env, ...extraEnv, PORT: String(port) },
     cwd: BENCH_DIR, // no .env here for dotenv to pick up
     stdout: counter.stream,
   });
@@ -98,7 +175,10 @@ async function measure(spec, { env, delivery, fakes }) {
     const rssIdle = rss.now();
 
     progress(`${spec.label}: valid warm-up ${SETTINGS.warmupSeconds}s`);
-    if (SETTINGS.warmupSeconds > 0) await run(delivery.validSignature, SETTINGS.warmupSeconds);
+    const warmup =
+      SETTINGS.warmupSeconds > 0
+        ? await run(delivery.validSignature, SETTINGS.warmupSeconds)
+        : { ok: 0, cutOff: 0 };
     await sleep(SETTINGS.settleMs);
 
     progress(`${spec.label}: valid ${SETTINGS.seconds}s`);
@@ -110,6 +190,9 @@ async function measure(spec, { env, delivery, fakes }) {
     await sleep(SETTINGS.settleMs);
     const bytesAfterValid = await counter.bytes();
     const apisDuringValid = delta(await fakeApiCounts(fakes), apisBeforeValid);
+    // Every 2xx must be a recorded delivery: the outbox holds one post per answered delivery
+    // (warm-up included), plus any for requests cut off in flight when a load run stopped.
+    const outbox = spec.outboxMetrics ? await outboxCheck(port, warmup, valid) : undefined;
 
     progress(`${spec.label}: forged flood ${SETTINGS.seconds}s`);
     const rssBefore = rss.now();
@@ -132,8 +215,10 @@ async function measure(spec, { env, delivery, fakes }) {
     return {
       label: spec.label,
       pid: child.pid,
+      warmup: { ok: warmup.ok, cutOff: warmup.cutOff },
       valid,
       forged,
+      outbox,
       rssMB: {
         idle: mb(rssIdle),
         peakDuringValid: mb(rssPeakValid),
@@ -166,6 +251,14 @@ async function measure(spec, { env, delivery, fakes }) {
   }
 }
 
+async function outboxCheck(port, warmup, valid) {
+  const metrics = await outboxMetrics(port);
+  const answered2xx = warmup.ok + valid.ok;
+  const cutOff = warmup.cutOff + valid.cutOff;
+  const extra = metrics.totalPosts - answered2xx;
+  return { ...metrics, answered2xx, cutOff, extra, ok: extra >= 0 && extra <= cutOff };
+}
+
 /**
  * Waits until the server's stdout has been still for half a second, at most `maxMs`; resolves with
  * the byte count and how long it kept growing.
@@ -187,6 +280,135 @@ async function waitForQuietLog(counter, maxMs = SETTINGS.maxDrainMs) {
     extraDrainMs: Math.round(lastChange - start),
     stillGrowing: performance.now() - lastChange < 500,
   };
+}
+
+/** Nearest-rank percentile of `values` (any order); null when empty. */
+function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function summarize(values) {
+  const round = (v) => (v == null ? null : Math.round(v * 10) / 10);
+  return {
+    count: values.length,
+    min: round(values.length ? Math.min(...values) : null),
+    p50: round(percentile(values, 50)),
+    p99: round(percentile(values, 99)),
+    max: round(values.length ? Math.max(...values) : null),
+    mean: round(values.length ? values.reduce((a, b) => a + b, 0) / values.length : null),
+  };
+}
+
+/**
+ * End-to-end phase, threadline only, in a process and database of its own: distinct comments at a
+ * steady rate, each timed from the moment its delivery was sent to the fake Slack's receipt of the
+ * message that carries it.
+ */
+async function measureEndToEnd({ env, secret, fakes, databaseUrl }) {
+  const port = await freePort();
+  const counter = startByteCounter();
+  const child = startServer({
+    name: "threadline (end-to-end)",
+    args: [THREADLINE],
+    env: {
+      ...env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      SLACK_CHANNEL_RATE: String(E2E.slackChannelRate),
+      SLACK_CHANNEL_BURST: String(E2E.slackChannelBurst),
+      ORDER_WINDOW_MS: String(E2E.orderWindowMs),
+    },
+    cwd: BENCH_DIR,
+    stdout: counter.stream,
+  });
+  const url = `http://127.0.0.1:${port}/api/github/webhooks`;
+  const tag = randomBytes(4).toString("hex");
+  const deliveries = (kind, count, firstCommentId) =>
+    Array.from({ length: count }, (_, n) => {
+      const marker = `bench-e2e-${kind}${tag}-${n}`;
+      const delivery = buildCommentDelivery(secret, {
+        pullRequest: 100 + (n % E2E.pullRequests),
+        commentId: firstCommentId + n,
+        marker,
+      });
+      return { ...delivery, marker };
+    });
+  /** Polls the fake Slack until every marker of `sent` (2xx only) has arrived, or `maxMs` passed. */
+  const receiptsFor = async (prefix, sent, maxMs) => {
+    const expected = sent.filter((r) => r.status >= 200 && r.status < 300).map((r) => r.marker);
+    const deadline = performance.now() + maxMs;
+    let receipts = {};
+    for (;;) {
+      receipts = await fakeSlackReceipts(fakes, prefix);
+      if (expected.every((marker) => receipts[marker]) || performance.now() > deadline) break;
+      await sleep(100);
+    }
+    return { expected, receipts };
+  };
+
+  try {
+    await waitForPort(port, child);
+    // Token exchange, config read, JIT: paid here, not by the measured deliveries.
+    progress(`threadline (end-to-end): ${E2E.warmupDeliveries} warm-up deliveries`);
+    const warm = await sendSteady({
+      url,
+      deliveries: deliveries("w", E2E.warmupDeliveries, 800_000_000),
+      ratePerSecond: E2E.ratePerSecond,
+    });
+    await receiptsFor(`bench-e2e-w${tag}-`, warm, 10_000 + E2E.orderWindowMs);
+
+    progress(
+      `threadline (end-to-end): ${E2E.deliveries} deliveries at ${E2E.ratePerSecond}/s over ${E2E.pullRequests} pull requests`,
+    );
+    const sent = await sendSteady({
+      url,
+      deliveries: deliveries("m", E2E.deliveries, 900_000_000),
+      ratePerSecond: E2E.ratePerSecond,
+    });
+    const { expected, receipts } = await receiptsFor(
+      `bench-e2e-m${tag}-`,
+      sent,
+      E2E.orderWindowMs + E2E.maxWaitMs,
+    );
+    const alive = child.exitCode === null && child.signalCode === null;
+    if (!alive)
+      throw new Error(`threadline died during the end-to-end phase:\n${child.stderrTail()}`);
+
+    const latencies = [];
+    let missing = 0;
+    let duplicates = 0;
+    for (const r of sent) {
+      const arrivals = receipts[r.marker];
+      if (!arrivals) {
+        if (expected.includes(r.marker)) missing += 1;
+        continue;
+      }
+      if (arrivals.length > 1) duplicates += arrivals.length - 1;
+      latencies.push(arrivals[0] - r.sentAt);
+    }
+    const statusCodes = {};
+    for (const r of sent) statusCodes[r.status] = (statusCodes[r.status] ?? 0) + 1;
+    return {
+      settings: { ...E2E },
+      deliveries: sent.length,
+      answered2xx: expected.length,
+      statusCodes,
+      received: latencies.length,
+      missing,
+      duplicates,
+      ackMs: summarize(sent.filter((r) => r.status !== 0).map((r) => r.ackMs)),
+      endToEndMs: summarize(latencies),
+      /** The same latencies less the order window every post waits on purpose. */
+      beyondOrderWindowMs: summarize(latencies.map((ms) => ms - E2E.orderWindowMs)),
+      stderr: child.stderrTail().slice(-2000) || undefined,
+    };
+  } finally {
+    child.expectedExit = true;
+    await stop(child);
+    await stop(counter.child);
+  }
 }
 
 /** As `prettier --check .` wants it, should the file be committed; plain JSON without prettier. */
@@ -212,11 +434,12 @@ function formatTable(results) {
   const header = [
     "server",
     "valid rps",
-    "p50 ms",
-    "p99 ms",
+    "ack p50 ms",
+    "ack p99 ms",
     "err/non2xx",
     "forged rps",
-    "RSS MB before/peak/after",
+    "forged p50/p99 ms",
+    "RSS MB before/peak/after flood",
     "log B/refusal",
     "log B/valid",
   ];
@@ -228,6 +451,7 @@ function formatTable(results) {
     // errors are socket errors and timeouts; non2xx are answers other than 2xx
     `${r.valid.errors}/${r.valid.non2xx}`,
     fixed(r.forged.rps),
+    `${fixed(r.forged.latencyMs.p50)}/${fixed(r.forged.latencyMs.p99)}`,
     `${fixed(r.rssMB.beforeFlood, 1)}/${fixed(r.rssMB.peakDuringFlood, 1)}/${fixed(r.rssMB.afterFlood, 1)}`,
     `${r.log.stillGrowing ? ">=" : ""}${fixed(r.log.bytesPerRefusal, 0)}`,
     fixed(r.log.bytesPerValidDelivery, 0),
@@ -238,6 +462,26 @@ function formatTable(results) {
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
       .join("  ");
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+const verdict = (met) => (met == null ? "n/a" : met ? "met" : "MISSED");
+
+function formatOutbox(outbox) {
+  if (!outbox) return "threadline outbox after the valid phase: not measured";
+  const { posts, totalPosts, answered2xx, cutOff, extra, ok, deliveriesReceived } = outbox;
+  return [
+    `threadline outbox after the valid phase (GET /metrics): pending ${posts.pending}, sending ${posts.sending}, sent ${posts.sent}, dead ${posts.dead}; deliveries recorded as queued ${deliveriesReceived.queued ?? 0}`,
+    `  durable check: pending + sending + sent + dead = ${totalPosts} posts vs ${answered2xx} deliveries answered 2xx (warm-up + valid): ${extra >= 0 ? "+" : ""}${extra}, allowed 0..${cutOff} (requests cut off in flight when a load run stopped) -> ${ok ? "OK" : "FAILED"}`,
+  ].join("\n");
+}
+
+function formatEndToEnd(e2e) {
+  const ms = (s) => `p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`;
+  return [
+    `end-to-end (threadline, fresh process and database): ${e2e.deliveries} distinct comments at ${e2e.settings.ratePerSecond}/s over ${e2e.settings.pullRequests} pull requests, one channel; ORDER_WINDOW_MS=${e2e.settings.orderWindowMs}, SLACK_CHANNEL_RATE=${e2e.settings.slackChannelRate} SLACK_CHANNEL_BURST=${e2e.settings.slackChannelBurst}`,
+    `  delivery sent -> fake Slack receipt: ${ms(e2e.endToEndMs)} (min ${e2e.endToEndMs.min} ms; beyond the order window: p50 ${e2e.beyondOrderWindowMs.p50} ms, p99 ${e2e.beyondOrderWindowMs.p99} ms)`,
+    `  ack: p50 ${e2e.ackMs.p50} ms, p99 ${e2e.ackMs.p99} ms; answered 2xx ${e2e.answered2xx}/${e2e.deliveries}, received by Slack ${e2e.received}, missing ${e2e.missing}, duplicates ${e2e.duplicates}`,
+  ].join("\n");
 }
 
 async function main() {
@@ -253,6 +497,10 @@ async function main() {
   });
   const secret = randomBytes(20).toString("hex");
   const delivery = buildDelivery(secret);
+
+  // A database of its own per threadline process, removed on the way out; ./data is never touched.
+  tempDir = mkdtempSync(join(tmpdir(), "threadline-bench-"));
+  const databaseUrl = (name) => `sqlite://${join(tempDir, name)}`;
 
   const fakeApis = startIpcChild(`${BENCH_DIR}servers/fake-apis.js`);
   const { slackPort, githubPort } = await fakeApis.ready;
@@ -275,46 +523,71 @@ async function main() {
     loadavgAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
   };
   progress(
-    `${machine.cpus} CPUs, load average ${machine.loadavgAtStart.join(" ")}; body ${delivery.body.length} bytes`,
+    `${machine.cpus} CPUs, load average ${machine.loadavgAtStart.join(" ")}; body ${delivery.body.length} bytes; databases under ${tempDir}`,
   );
 
   const results = [];
   for (const spec of SERVERS) {
-    results.push(await measure(spec, { env, delivery, fakes: fakeApis.child }));
+    const extraEnv =
+      spec.key === "threadline" ? { DATABASE_URL: databaseUrl("throughput.db") } : {};
+    results.push(await measure(spec, { env, extraEnv, delivery, fakes: fakeApis.child }));
   }
   const byKey = Object.fromEntries(SERVERS.map((spec, i) => [spec.key, results[i]]));
+  const endToEnd = await measureEndToEnd({
+    env,
+    secret,
+    fakes: fakeApis.child,
+    databaseUrl: databaseUrl("end-to-end.db"),
+  });
   const fakeApisTotal = await fakeApiCounts(fakeApis.child);
 
   const { bareHmac, bareProbot, threadline } = byKey;
+  const { targets } = SETTINGS;
   const ratios = {
     threadlineValidRpsOverBareProbot: ratio(threadline.valid.rps, bareProbot.valid.rps),
+    threadlineAckP99Ms: threadline.valid.latencyMs.p99,
     threadlineForgedRpsOverBareHmac: ratio(threadline.forged.rps, bareHmac.forged.rps),
     threadlineFloodRssGrowthMB: threadline.rssMB.floodGrowth,
     bareProbotFloodRssGrowthMB: bareProbot.rssMB.floodGrowth,
-    threadlineRssGrowthOverBareProbot: ratio(
-      threadline.rssMB.floodGrowth,
-      bareProbot.rssMB.floodGrowth,
-    ),
+    bareHmacFloodRssGrowthMB: bareHmac.rssMB.floodGrowth,
+  };
+  const met = {
+    validRps:
+      ratios.threadlineValidRpsOverBareProbot == null
+        ? null
+        : ratios.threadlineValidRpsOverBareProbot >= targets.validRpsOverBareProbot,
+    ackP99: ratios.threadlineAckP99Ms == null ? null : ratios.threadlineAckP99Ms < targets.ackP99Ms,
+    forgedRps:
+      ratios.threadlineForgedRpsOverBareHmac == null
+        ? null
+        : ratios.threadlineForgedRpsOverBareHmac >= targets.forgedRpsOverBareHmac,
   };
 
+  const loadavgAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
   console.log(
-    `\nwebhook bench: ${SETTINGS.connections} connections, ${SETTINGS.seconds}s per phase, ${delivery.body.length}-byte issue_comment.created\n`,
+    `\nwebhook bench: ${SETTINGS.connections} connections, ${SETTINGS.seconds}s per phase, ${delivery.body.length}-byte issue_comment.created; ${machine.cpus} CPUs, load average ${machine.loadavgAtStart.join(" ")} at start, ${loadavgAtEnd.join(" ")} at end\n`,
   );
   console.log(formatTable(results));
   console.log(`
-threadline valid rps / bare Probot valid rps:   ${ratios.threadlineValidRpsOverBareProbot ?? "n/a"}
-threadline forged rps / bare HMAC forged rps:   ${ratios.threadlineForgedRpsOverBareHmac ?? "n/a"}
-RSS growth during flood: threadline ${ratios.threadlineFloodRssGrowthMB} MB, bare Probot ${ratios.bareProbotFloodRssGrowthMB} MB (ratio ${ratios.threadlineRssGrowthOverBareProbot ?? "n/a"})
-threadline during valid phase: ${threadline.fakeApisDuringValid.slackPosts} Slack posts for ${threadline.valid.ok} deliveries, ${threadline.fakeApisDuringValid.tokenExchanges} token exchanges, ${threadline.fakeApisDuringValid.configReads} config reads; unexpected API requests in the whole run: ${fakeApisTotal.unexpected}`);
+threadline valid rps / bare Probot valid rps:  ${ratios.threadlineValidRpsOverBareProbot ?? "n/a"}  (target >= ${targets.validRpsOverBareProbot}: ${verdict(met.validRps)})
+threadline ack p99 (valid phase):              ${ratios.threadlineAckP99Ms ?? "n/a"} ms  (target < ${targets.ackP99Ms} ms: ${verdict(met.ackP99)})
+threadline forged rps / bare HMAC forged rps:  ${ratios.threadlineForgedRpsOverBareHmac ?? "n/a"}  (target >= ${targets.forgedRpsOverBareHmac}: ${verdict(met.forgedRps)})
+RSS growth during the flood (peak - before):   threadline ${ratios.threadlineFloodRssGrowthMB} MB, bare Probot ${ratios.bareProbotFloodRssGrowthMB} MB, bare HMAC ${ratios.bareHmacFloodRssGrowthMB} MB
+threadline during the valid phase: ${threadline.fakeApisDuringValid.slackPosts} Slack posts (paced at 1/s) for ${threadline.valid.ok} deliveries, ${threadline.fakeApisDuringValid.tokenExchanges} token exchanges, ${threadline.fakeApisDuringValid.configReads} config reads; unexpected API requests in the whole run: ${fakeApisTotal.unexpected}
+${formatOutbox(threadline.outbox)}
+
+${formatEndToEnd(endToEnd)}`);
 
   mkdirSync(new URL("results/", import.meta.url), { recursive: true });
   const json = JSON.stringify({
     finishedAt: new Date().toISOString(),
     node: process.version,
-    machine: { ...machine, loadavgAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
+    machine: { ...machine, loadavgAtEnd },
     settings: { ...SETTINGS, bodyBytes: delivery.body.length, event: "issue_comment.created" },
     servers: byKey,
     ratios,
+    targetsMet: met,
+    endToEnd,
     fakeApis: fakeApisTotal,
   });
   writeFileSync(RESULTS, await formatJson(json));
@@ -322,6 +595,13 @@ threadline during valid phase: ${threadline.fakeApisDuringValid.slackPosts} Slac
   clearTimeout(watchdog);
 }
 
+let tempDir;
+const removeTempDir = () => {
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  tempDir = undefined;
+};
+// Backstop for the watchdog and signals; processes.js's own hook has killed the children by then.
+process.on("exit", removeTempDir);
 try {
   await main();
 } catch (error) {
@@ -329,5 +609,6 @@ try {
   progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 } finally {
   await stopAll();
+  removeTempDir();
 }
 process.exit();

@@ -1,7 +1,9 @@
 /**
  * Fake Slack Web API and fake GitHub REST API (GHES layout, under /api/v3) on 127.0.0.1, in a
  * process of their own so they do not share a core's event loop with the load generator.
- * Tells its parent `{ slackPort, githubPort }` once listening; answers any IPC message with counts.
+ * Tells its parent `{ slackPort, githubPort }` once listening. IPC: `{ type: "counts" }` is
+ * answered with the request counts; `{ type: "receipts", prefix }` with when each
+ * chat.postMessage whose text holds an end-to-end marker (`bench-e2e-…`) starting with `prefix` arrived.
  */
 import { createServer } from "node:http";
 
@@ -9,8 +11,20 @@ const CONFIG_PATH = ".github/threadline.yml";
 const CONFIG_YAML = "channel: C0123456789\n";
 const MAX_LOGGED_UNEXPECTED = 20;
 
-const counts = { slackPosts: 0, tokenExchanges: 0, configReads: 0, unexpected: 0 };
+const counts = {
+  slackPosts: 0,
+  tokenExchanges: 0,
+  configReads: 0,
+  hookDeliveryListings: 0,
+  unexpected: 0,
+};
 let slackTs = 0;
+
+/** The marker the end-to-end phase puts in each comment body; the rendered message repeats it. */
+const MARKER = /bench-e2e-[0-9a-z]+-\d+/;
+/** marker -> arrival times (ms since the epoch, sub-millisecond; same clock as the bench's). */
+const receipts = new Map();
+const wallClock = () => performance.timeOrigin + performance.now();
 
 function unexpected(api, request, response) {
   counts.unexpected += 1;
@@ -44,11 +58,19 @@ function channelOf(body, contentType = "") {
 
 const slack = createServer(async (request, response) => {
   const body = await readBody(request);
+  // Timed once the whole request is read: what Slack would have received.
+  const receivedAt = wallClock();
   if (request.method !== "POST" || request.url !== "/api/chat.postMessage") {
     return unexpected("slack", request, response);
   }
   counts.slackPosts += 1;
   slackTs += 1;
+  const marker = MARKER.exec(body)?.[0];
+  if (marker) {
+    const seen = receipts.get(marker);
+    if (seen) seen.push(receivedAt);
+    else receipts.set(marker, [receivedAt]);
+  }
   const channel = channelOf(body, request.headers["content-type"]) ?? "C0123456789";
   const ts = `${Math.floor(Date.now() / 1000)}.${String(slackTs).padStart(6, "0")}`;
   response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
@@ -56,6 +78,7 @@ const slack = createServer(async (request, response) => {
 });
 
 const TOKEN_PATH = /^\/api\/v3\/app\/installations\/(\d+)\/access_tokens$/;
+const HOOK_DELIVERIES_PATH = /^\/api\/v3\/app\/hook\/deliveries(\?.*)?$/;
 const CONTENTS_PATH = /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/contents\/([^?]+)(\?.*)?$/;
 
 const github = createServer(async (request, response) => {
@@ -74,6 +97,13 @@ const github = createServer(async (request, response) => {
     );
     return;
   }
+  // threadline's missed-delivery sweep lists the App's recent deliveries at start: none failed.
+  if (request.method === "GET" && HOOK_DELIVERIES_PATH.test(url)) {
+    counts.hookDeliveryListings += 1;
+    response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+    response.end("[]");
+    return;
+  }
   const contents = request.method === "GET" ? CONTENTS_PATH.exec(url) : null;
   if (contents && decodeURIComponent(contents[3]) === CONFIG_PATH) {
     counts.configReads += 1;
@@ -88,6 +118,14 @@ const listen = (server) =>
   new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server.address().port)));
 const [slackPort, githubPort] = await Promise.all([listen(slack), listen(github)]);
 process.send({ slackPort, githubPort });
-process.on("message", () => process.send({ ...counts }));
+process.on("message", (message) => {
+  if (message?.type === "receipts") {
+    const prefix = String(message.prefix ?? "");
+    const list = [...receipts].filter(([marker]) => marker.startsWith(prefix));
+    process.send({ type: "receipts", receipts: Object.fromEntries(list) });
+  } else {
+    process.send({ type: "counts", counts: { ...counts } });
+  }
+});
 process.on("disconnect", () => process.exit(0));
 process.on("SIGTERM", () => process.exit(0));
