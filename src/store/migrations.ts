@@ -61,6 +61,17 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0002_outbox_waiting_index": {
+      async up(db: Kysely<unknown>) {
+        // Lets the worker find each thread's first waiting post by index seeks alone, however
+        // long the backlog behind it.
+        await db.schema
+          .createIndex("outbox_waiting")
+          .on("outbox")
+          .columns(["app_id", "status", "channel", "thread_key", "order_key", "id"])
+          .execute();
+      },
+    },
   };
 }
 

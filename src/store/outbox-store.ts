@@ -201,29 +201,64 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
     },
 
     async findDue(now, limit) {
-      // Heads of threads (the earliest waiting post of each pull request in each channel) that
-      // are due, then the earliest such head of each channel: a channel sends one post at a time,
-      // so one candidate per channel lets a rate-limited or busy channel never hide the others.
+      // Every (channel, thread) with a pending post, walked by index seeks (a "loose index scan"),
+      // then each thread's first pending post unless an earlier post of it is being sent. The
+      // cost grows with the number of threads, not with the backlog inside them.
+      const pending = sql`next.app_id = ${appId} and next.status = 'pending'`;
+      // The next thread key in the same channel, else the first thread of the next channel.
+      // (Row-value comparisons would read better but defeat SQLite's index range here.)
+      const nextThreadInChannel = sql`(select next.thread_key from outbox as next
+        where ${pending} and next.channel = threads.channel and next.thread_key > threads.thread_key
+        order by next.thread_key limit 1)`;
+      const nextChannel = sql`(select next.channel from outbox as next
+        where ${pending} and next.channel > threads.channel
+        order by next.channel limit 1)`;
       const { rows } = await sql<OutboxRow>`
-        with waiting as (
-          select id, channel, status, next_attempt_at,
-            row_number() over (partition by channel, thread_key order by order_key, id) as position
-          from outbox
-          where app_id = ${appId} and status in ('pending', 'sending')
+        with recursive threads(channel, thread_key) as (
+          select * from (
+            select channel, thread_key from outbox
+            where app_id = ${appId} and status = 'pending'
+            order by channel, thread_key limit 1
+          ) as first_thread
+          union all
+          select
+            case when ${nextThreadInChannel} is not null then threads.channel else ${nextChannel} end,
+            coalesce(
+              ${nextThreadInChannel},
+              (select min(next.thread_key) from outbox as next
+                where ${pending} and next.channel = ${nextChannel})
+            )
+          from threads
+          where threads.channel is not null
         ),
         heads as (
-          select id, next_attempt_at,
-            row_number() over (partition by channel order by next_attempt_at, id) as rank
-          from waiting
-          where position = 1 and status = 'pending' and next_attempt_at <= ${now}
+          select
+            (select first.id from outbox as first
+              where first.app_id = ${appId} and first.status = 'pending'
+                and first.channel = threads.channel and first.thread_key = threads.thread_key
+              order by first.order_key, first.id limit 1) as id,
+            threads.channel,
+            threads.thread_key
+          from threads
+          where threads.channel is not null
         )
-        select outbox.* from outbox
-        join heads on heads.id = outbox.id
-        where heads.rank = 1
+        select outbox.* from heads
+        join outbox on outbox.id = heads.id
+        where outbox.next_attempt_at <= ${now}
+          and not exists (
+            select 1 from outbox as sending
+            where sending.app_id = ${appId} and sending.status = 'sending'
+              and sending.channel = heads.channel and sending.thread_key = heads.thread_key
+              and (sending.order_key < outbox.order_key
+                or (sending.order_key = outbox.order_key and sending.id < outbox.id))
+          )
         order by outbox.next_attempt_at, outbox.id
-        limit ${limit}
       `.execute(db);
-      return rows;
+      // A channel sends one post at a time, so its soonest head is its only candidate: a
+      // rate-limited or busy channel then never hides the others.
+      const perChannel = new Map<string, OutboxRow>();
+      for (const row of rows) if (!perChannel.has(row.channel)) perChannel.set(row.channel, row);
+      return [...perChannel.values()].slice(0, limit);
     },
 
     async claim(id, now, leaseMs) {
