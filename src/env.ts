@@ -68,34 +68,28 @@ function readPrivateKey(env: NodeJS.ProcessEnv, problems: string[]): string {
   }
 }
 
-function readInteger(
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  problems: string[],
-): number {
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    problems.push(`${name} must be a whole number, got "${raw}"`);
-    return fallback;
-  }
-  return value;
-}
-
+/** A non-negative number from the environment, or `fallback` when unset; problems are collected. */
 function readNumber(
   name: string,
   raw: string | undefined,
   fallback: number,
   problems: string[],
+  kind: "whole" | "any" = "any",
 ): number {
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) {
-    problems.push(`${name} must be a number of at least 0, got "${raw}"`);
+  const valid = kind === "whole" ? Number.isInteger(value) : Number.isFinite(value);
+  if (!valid || value < 0) {
+    problems.push(
+      `${name} must be ${kind === "whole" ? "a whole number" : "a number"} of at least 0, got "${raw}"`,
+    );
     return fallback;
   }
   return value;
+}
+
+function readInteger(name: string, raw: string | undefined, fallback: number, problems: string[]) {
+  return readNumber(name, raw, fallback, problems, "whole");
 }
 
 /** True when the GitHub App has not been registered yet, so Probot's setup flow should run. */
