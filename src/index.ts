@@ -1,20 +1,26 @@
 import type { ApplicationFunction } from "probot";
 import type { ConfigSource } from "./config/config-source.js";
 import type { DeliverPosts } from "./delivery/outgoing-post.js";
-import { CARRIED_EVENT_NAMES } from "./events/normalize.js";
+import { CARRIED_EVENT_NAMES, PULL_REQUEST_UPDATE_NAMES } from "./events/normalize.js";
+import { CONFIG_CHECK_EVENTS, createConfigCheckHandler } from "./handlers/handle-config-check.js";
 import { createConfigPushHandler } from "./handlers/handle-config-push.js";
 import { createConversationHandler } from "./handlers/handle-conversation-event.js";
+import { createPullRequestUpdateHandler } from "./handlers/handle-pull-request-update.js";
 
 export interface ThreadlineDeps {
   configs: ConfigSource;
   defaultChannel: string | undefined;
   deliver: DeliverPosts;
+  /** Channels where a pull request's thread exists, for its parent message's updates. */
+  threadChannels: (threadKey: string) => Promise<string[]>;
 }
 
 /** The Probot app: registers threadline's handlers with their dependencies. Nothing else. */
 export function threadline(deps: ThreadlineDeps): ApplicationFunction {
   return (app) => {
     app.on(CARRIED_EVENT_NAMES, createConversationHandler(deps));
+    app.on([...PULL_REQUEST_UPDATE_NAMES], createPullRequestUpdateHandler(deps));
     app.on("push", createConfigPushHandler(deps.configs));
+    app.on(CONFIG_CHECK_EVENTS, createConfigCheckHandler());
   };
 }

@@ -109,6 +109,7 @@ export async function startApp(
     threadline({
       configs: createConfigCache({ ttlMs: overrides.configTtlMs ?? 60_000 }),
       defaultChannel: settings.defaultChannel,
+      threadChannels: (threadKey) => store.threadChannels(threadKey),
       deliver: createOutboxDelivery({
         store,
         onQueued: (deliveryId) => {

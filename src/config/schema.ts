@@ -62,6 +62,15 @@ export const configSchema = z.strictObject({
     labels: [],
     drafts: false,
   }),
+  /**
+   * One parent message per pull request and channel, every comment a reply in its thread. Off:
+   * every comment is a message of its own in the channel.
+   */
+  threads: z.boolean().default(true),
+  /** With threads, also show each reply in the channel (Slack's "also send to channel"). */
+  broadcast: z.boolean().default(false),
+  /** A comment deleted on GitHub: `tombstone` leaves "comment deleted" in its place, `remove` deletes it. */
+  deleted: z.enum(["tombstone", "remove"]).default("tombstone"),
   /** GitHub login -> Slack member ID, so `@login` in a comment becomes a real Slack mention. */
   mentions: z.record(z.string().min(1), slackMember).default({}),
 });

@@ -1,15 +1,23 @@
 import type { Logger } from "pino";
 import type { Metrics } from "../metrics/create-metrics.js";
-import type { SlackMessage } from "../render/block-kit.js";
 import type { SlackPoster } from "../slack/create-slack-client.js";
 import { describeSlackError } from "../slack/describe-slack-error.js";
 import type { OutboxStore } from "../store/outbox-store.js";
 import type { OutboxRow } from "../store/schema.js";
 import type { ChannelPacer } from "./channel-pacer.js";
-import { renderPost, type PostContent } from "./post-content.js";
+import { applyPost } from "./apply-post.js";
+import type { PostContent } from "./post-content.js";
 import { decideAfterFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
 
 const WAKE_DELAY_MS = 20;
+
+/** Slack errors meaning the message to edit or delete no longer exists. */
+const GONE_CODES = new Set(["message_not_found", "cant_update_message", "cant_delete_message"]);
+
+function isGone(error: unknown): boolean {
+  const code = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
+  return typeof code === "string" && GONE_CODES.has(code);
+}
 
 export interface WorkerOptions {
   store: OutboxStore;
@@ -141,31 +149,40 @@ export function createWorker(options: WorkerOptions): Worker {
       channel: row.channel,
       pullRequest: row.thread_key,
     });
-    const startedAt = now();
-    let message: SlackMessage;
+    let content: PostContent;
     try {
-      message = renderPost(JSON.parse(row.content) as PostContent);
+      content = JSON.parse(row.content) as PostContent;
     } catch (error) {
-      // A post that cannot be rendered never will be: keep it aside for a fix rather than retry.
-      await store.markDead(row.id, `render_failed: ${(error as Error).message}`, now());
-      metrics.postsDeadLettered.inc({ reason: "render_failed" });
-      postLog.error({ err: error }, "could not render the post; set aside (please report this)");
+      // A post that cannot be read never will be: keep it aside rather than retry.
+      await store.markDead(row.id, `unreadable: ${(error as Error).message}`, now());
+      metrics.postsDeadLettered.inc({ reason: "unreadable" });
+      postLog.error({ err: error }, "could not read the post; set aside (please report this)");
       return;
     }
-    let posted;
+    const startedAt = now();
+    let applied;
     try {
-      posted = await slack.postMessage(row.channel, message);
+      applied = await applyPost(row, content, { store, slack });
     } catch (error) {
       metrics.slackLatency.observe({ outcome: "error" }, (now() - startedAt) / 1000);
+      if (isGone(error)) {
+        // Someone removed the message in Slack: there is nothing left to edit or delete.
+        await store.markSent(row.id, { channel: row.channel, ts: "" }, now());
+        postLog.warn("the Slack message is gone (removed in Slack); nothing to change");
+        return;
+      }
       await handleFailure(row, error, postLog);
       return;
     }
     metrics.slackLatency.observe({ outcome: "ok" }, (now() - startedAt) / 1000);
     // Record Slack's answer at once: between Slack accepting the post and this line is the only
     // moment a crash can make a post appear twice.
-    await store.markSent(row.id, posted, now());
-    metrics.postsSent.inc();
-    postLog.info({ ts: posted.ts, deliveryId: row.delivery_id }, "posted to Slack");
+    await store.markSent(row.id, applied.posted, now());
+    if (applied.what !== "nothing") metrics.postsSent.inc();
+    postLog.info(
+      { ts: applied.posted.ts, deliveryId: row.delivery_id, reason: applied.reason },
+      applied.what === "nothing" ? "nothing to change in Slack" : `${applied.what} in Slack`,
+    );
     if (pause) {
       postLog.info("Slack accepts the token again; sending resumes");
       pause = undefined;

@@ -1,19 +1,33 @@
-import type { ConversationEvent } from "../events/conversation-event.js";
-import type { SlackMessage } from "../render/block-kit.js";
-import { renderMessage } from "../render/render-message.js";
+import type { ConversationEvent, PullRequestUpdate } from "../events/conversation-event.js";
+import type { ThreadlineConfig } from "../config/schema.js";
 
 /**
- * What the outbox keeps for a post: the decided event and the config it is rendered with, not the
- * rendered message. Rendering costs more than everything else in answering GitHub, and the worker
- * sends at Slack's pace anyway, so it renders right before sending.
+ * What the outbox keeps for a post: the decided event and the settings it is shown with, not the
+ * rendered message. The worker renders right before sending: rendering costs more than everything
+ * else in answering GitHub, the worker sends at Slack's pace anyway, and what Slack should show
+ * depends on what it already shows (a new message, an edit, a deletion).
  */
-export interface PostContent {
+export type PostContent = ConversationContent | ParentContent;
+
+/** A comment or review, created, edited or deleted. */
+export interface ConversationContent {
+  type?: "conversation";
   event: ConversationEvent;
   /** The repository's `mentions:` map at the time of the delivery. */
   mentions: Record<string, string>;
+  /** Reply in the pull request's thread (rows written before threads existed lack it: off). */
+  threads?: boolean;
+  broadcast?: boolean;
+  deleted?: ThreadlineConfig["deleted"];
 }
 
-/** The Slack message for a post, rendered when it is sent. */
-export function renderPost(content: PostContent): SlackMessage {
-  return renderMessage(content.event, { mentions: content.mentions });
+/** A pull request's news, for the parent message of its thread in a channel. */
+export interface ParentContent {
+  type: "parent";
+  update: PullRequestUpdate;
+}
+
+/** The key of a comment's messages: one per comment or review, whatever its later versions. */
+export function itemKeyOf(event: ConversationEvent): string {
+  return `${event.kind}:${event.id}`;
 }

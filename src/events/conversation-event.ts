@@ -63,8 +63,12 @@ export interface ReviewCommentLocation {
   reviewId: number | null;
 }
 
+/** What happened to the comment or review on GitHub. */
+export type ConversationAction = "created" | "edited" | "deleted";
+
 export interface ConversationEvent {
   kind: ConversationKind;
+  action: ConversationAction;
   /** Comment or review id on GitHub. */
   id: number;
   repository: RepositorySummary;
@@ -76,8 +80,27 @@ export interface ConversationEvent {
   htmlUrl: string;
   /** ISO-8601 time the comment or review was made. */
   createdAt: string;
+  /**
+   * ISO-8601 time of this version: what decides, when deliveries arrive out of order, which
+   * version of a comment Slack should show.
+   */
+  updatedAt: string;
   /** Present for `kind: "review"`. */
   reviewState?: ReviewState;
   /** Present for `kind: "review_comment"`. */
   location?: ReviewCommentLocation;
+}
+
+/** Where a pull request stands, as its thread's parent message shows it. */
+export type PullRequestState = "open" | "draft" | "merged" | "closed";
+
+/** A pull request's own news (`pull_request` events), for the parent message of its threads. */
+export interface PullRequestUpdate {
+  repository: RepositorySummary;
+  pullRequest: PullRequestSummary & {
+    state: PullRequestState;
+    head: string;
+  };
+  /** ISO-8601 `updated_at` of the pull request: the newest update wins. */
+  updatedAt: string;
 }

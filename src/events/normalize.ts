@@ -1,6 +1,9 @@
-import type { EmitterWebhookEvent } from "@octokit/webhooks";
+import type { EmitterWebhookEvent, EmitterWebhookEventName } from "@octokit/webhooks";
 import type {
+  ConversationAction,
   ConversationEvent,
+  PullRequestState,
+  PullRequestUpdate,
   Person,
   PullRequestSummary,
   RepositorySummary,
@@ -12,9 +15,16 @@ export type Normalized =
   { event: ConversationEvent; skipped?: undefined } | { event?: undefined; skipped: string };
 
 export type CarriedEventName =
-  "issue_comment.created" | "pull_request_review_comment.created" | "pull_request_review.submitted";
+  | "issue_comment.created"
+  | "issue_comment.edited"
+  | "issue_comment.deleted"
+  | "pull_request_review_comment.created"
+  | "pull_request_review_comment.edited"
+  | "pull_request_review_comment.deleted"
+  | "pull_request_review.submitted"
+  | "pull_request_review.edited";
 
-type Payload<TName extends CarriedEventName> = EmitterWebhookEvent<TName>["payload"];
+type Payload<TName extends EmitterWebhookEventName> = EmitterWebhookEvent<TName>["payload"];
 
 interface UserLike {
   login: string;
@@ -65,7 +75,10 @@ function serverUrlOf(repository: RepositoryLike): string {
   return new URL(repository.html_url).origin;
 }
 
-function normalizeIssueComment(payload: Payload<"issue_comment.created">): Normalized {
+function normalizeIssueComment(
+  payload: Payload<"issue_comment.created">,
+  action: ConversationAction,
+): Normalized {
   const { issue, comment, repository } = payload;
   if (!issue.pull_request) {
     return { skipped: "comment is on an issue, not a pull request" };
@@ -90,6 +103,8 @@ function normalizeIssueComment(payload: Payload<"issue_comment.created">): Norma
       body: comment.body ?? "",
       htmlUrl: comment.html_url,
       createdAt: comment.created_at,
+      updatedAt: comment.updated_at ?? comment.created_at,
+      action,
     },
   };
 }
@@ -118,6 +133,7 @@ function toPullRequest(pullRequest: PullRequestLike): PullRequestSummary {
 
 function normalizeReviewComment(
   payload: Payload<"pull_request_review_comment.created">,
+  action: ConversationAction,
 ): Normalized {
   const { comment, repository } = payload;
   const serverUrl = serverUrlOf(repository);
@@ -131,6 +147,8 @@ function normalizeReviewComment(
       body: comment.body ?? "",
       htmlUrl: comment.html_url,
       createdAt: comment.created_at,
+      updatedAt: comment.updated_at ?? comment.created_at,
+      action,
       location: {
         path: comment.path,
         line: comment.line ?? comment.original_line ?? null,
@@ -150,7 +168,10 @@ const CARRIED_REVIEW_STATES: Record<string, ReviewState> = {
   commented: "commented",
 };
 
-function normalizeReview(payload: Payload<"pull_request_review.submitted">): Normalized {
+function normalizeReview(
+  payload: Payload<"pull_request_review.submitted">,
+  action: ConversationAction,
+): Normalized {
   const { review, repository } = payload;
   const state = CARRIED_REVIEW_STATES[review.state.toLowerCase()];
   if (!state) {
@@ -174,18 +195,64 @@ function normalizeReview(payload: Payload<"pull_request_review.submitted">): Nor
       body,
       htmlUrl: review.html_url,
       createdAt: review.submitted_at ?? new Date(0).toISOString(),
+      // Reviews carry no edit time; an edit replaces what Slack shows (see the worker).
+      updatedAt: review.submitted_at ?? new Date(0).toISOString(),
+      action,
       reviewState: state,
     },
   };
 }
 
-/** Payload -> ConversationEvent for the three carried webhook events. */
+type Normalizer = (payload: never) => Normalized;
+
+/** Payload -> ConversationEvent for every carried webhook event and action. */
 export const normalize = {
-  "issue_comment.created": normalizeIssueComment,
-  "pull_request_review_comment.created": normalizeReviewComment,
-  "pull_request_review.submitted": normalizeReview,
-} as const satisfies {
-  [TName in CarriedEventName]: (payload: Payload<TName>) => Normalized;
-};
+  "issue_comment.created": (payload: Payload<"issue_comment.created">) =>
+    normalizeIssueComment(payload, "created"),
+  "issue_comment.edited": (payload: Payload<"issue_comment.created">) =>
+    normalizeIssueComment(payload, "edited"),
+  "issue_comment.deleted": (payload: Payload<"issue_comment.created">) =>
+    normalizeIssueComment(payload, "deleted"),
+  "pull_request_review_comment.created": (
+    payload: Payload<"pull_request_review_comment.created">,
+  ) => normalizeReviewComment(payload, "created"),
+  "pull_request_review_comment.edited": (payload: Payload<"pull_request_review_comment.created">) =>
+    normalizeReviewComment(payload, "edited"),
+  "pull_request_review_comment.deleted": (
+    payload: Payload<"pull_request_review_comment.created">,
+  ) => normalizeReviewComment(payload, "deleted"),
+  "pull_request_review.submitted": (payload: Payload<"pull_request_review.submitted">) =>
+    normalizeReview(payload, "created"),
+  "pull_request_review.edited": (payload: Payload<"pull_request_review.submitted">) =>
+    normalizeReview(payload, "edited"),
+} as const satisfies Record<CarriedEventName, Normalizer>;
 
 export const CARRIED_EVENT_NAMES = Object.keys(normalize) as CarriedEventName[];
+
+/** The pull request actions that change what its thread's parent message shows. */
+export const PULL_REQUEST_UPDATE_NAMES = [
+  "pull_request.closed",
+  "pull_request.reopened",
+  "pull_request.edited",
+  "pull_request.ready_for_review",
+  "pull_request.converted_to_draft",
+] as const;
+
+/** A `pull_request` payload -> what the parent message of its threads shows. */
+export function normalizePullRequestUpdate(
+  payload: EmitterWebhookEvent<(typeof PULL_REQUEST_UPDATE_NAMES)[number]>["payload"],
+): PullRequestUpdate {
+  const pullRequest = payload.pull_request;
+  const state: PullRequestState = pullRequest.merged
+    ? "merged"
+    : pullRequest.state === "closed"
+      ? "closed"
+      : pullRequest.draft
+        ? "draft"
+        : "open";
+  return {
+    repository: toRepository(payload.repository),
+    pullRequest: { ...toPullRequest(pullRequest), state, head: pullRequest.head.ref },
+    updatedAt: pullRequest.updated_at,
+  };
+}

@@ -59,7 +59,13 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
       return;
     }
 
-    const content = { event, mentions: config?.mentions ?? {} };
+    const content = {
+      event,
+      mentions: config?.mentions ?? {},
+      threads: config?.threads ?? true,
+      broadcast: config?.broadcast ?? false,
+      deleted: config?.deleted ?? "tombstone",
+    };
     const threadKey = `${repository}#${event.pullRequest.number}`;
     const orderKey = `${event.createdAt}|${String(event.id).padStart(20, "0")}`;
     log.debug(

@@ -8,9 +8,22 @@ export interface PostedMessage {
   ts: string;
 }
 
-/** The only thing the rest of the App asks of Slack. Tests and the outbox swap it. */
+export interface PostOptions {
+  /** Reply in this message's thread. */
+  threadTs?: string;
+  /** With `threadTs`: also show the reply in the channel. */
+  broadcast?: boolean;
+}
+
+/** What the rest of the App asks of Slack. Tests and the outbox swap it. */
 export interface SlackPoster {
-  postMessage(channel: string, message: SlackMessage): Promise<PostedMessage>;
+  postMessage(
+    channel: string,
+    message: SlackMessage,
+    options?: PostOptions,
+  ): Promise<PostedMessage>;
+  updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  deleteMessage(channel: string, ts: string): Promise<void>;
 }
 
 export interface SlackClientOptions {
@@ -35,7 +48,7 @@ function toSlackLogger(log: Logger): SlackLogger {
   };
 }
 
-/** A `chat.postMessage` poster on @slack/web-api; retries are the caller's business. */
+/** `chat.postMessage`, `chat.update` and `chat.delete` on @slack/web-api; retries are the caller's business. */
 export function createSlackClient(options: SlackClientOptions): SlackPoster {
   const client = new WebClient(options.token, {
     slackApiUrl: options.apiUrl,
@@ -47,15 +60,33 @@ export function createSlackClient(options: SlackClientOptions): SlackPoster {
     attachOriginalToWebAPIRequestError: false,
   });
   return {
-    async postMessage(channel, message) {
-      const result = await client.chat.postMessage({
+    async postMessage(channel, message, options = {}) {
+      const base = {
         channel,
         text: message.text,
         blocks: message.blocks as never,
         unfurl_links: false,
         unfurl_media: false,
-      });
+      };
+      const result = await client.chat.postMessage(
+        options.threadTs
+          ? { ...base, thread_ts: options.threadTs, reply_broadcast: options.broadcast ?? false }
+          : base,
+      );
       return { channel: result.channel ?? channel, ts: result.ts ?? "" };
+    },
+    async updateMessage(channel, ts, message) {
+      await client.chat.update({
+        channel,
+        ts,
+        text: message.text,
+        blocks: message.blocks as never,
+        // Said explicitly: the escaping done when rendering must hold on edits too.
+        parse: "none",
+      });
+    },
+    async deleteMessage(channel, ts) {
+      await client.chat.delete({ channel, ts });
     },
   };
 }

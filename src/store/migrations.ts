@@ -72,6 +72,33 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0003_messages_and_threads": {
+      async up(db: Kysely<unknown>) {
+        // What Slack shows for each comment in each channel, so edits and deletions find it.
+        await db.schema
+          .createTable("messages")
+          .addColumn("app_id", "bigint", (column) => column.notNull())
+          .addColumn("channel", "text", (column) => column.notNull())
+          .addColumn("item_key", "text", (column) => column.notNull())
+          .addColumn("slack_ts", "text")
+          .addColumn("thread_ts", "text")
+          .addColumn("shown_updated_at", "text", (column) => column.notNull())
+          .addColumn("deleted", "integer", (column) => column.notNull().defaultTo(0))
+          .addPrimaryKeyConstraint("messages_pk", ["app_id", "channel", "item_key"])
+          .execute();
+        // The parent message of each pull request's thread in each channel.
+        await db.schema
+          .createTable("threads")
+          .addColumn("app_id", "bigint", (column) => column.notNull())
+          .addColumn("channel", "text", (column) => column.notNull())
+          .addColumn("thread_key", "text", (column) => column.notNull())
+          .addColumn("parent_ts", "text")
+          .addColumn("pull_request", "text")
+          .addColumn("pull_request_updated_at", "text")
+          .addPrimaryKeyConstraint("threads_pk", ["app_id", "channel", "thread_key"])
+          .execute();
+      },
+    },
   };
 }
 

@@ -27,6 +27,23 @@ export interface Reschedule {
 
 export type OutboxCounts = Record<OutboxStatus, number>;
 
+/** A comment's message in one channel. */
+export interface ShownMessage {
+  ts: string | null;
+  threadTs: string | null;
+  /** `updated_at` of the version shown. */
+  shownUpdatedAt: string;
+  deleted: boolean;
+}
+
+/** A pull request's thread in one channel. */
+export interface ThreadRecord {
+  parentTs: string | null;
+  /** The newest pull request state seen, JSON (a PullRequestUpdate). */
+  pullRequest: string | null;
+  pullRequestUpdatedAt: string | null;
+}
+
 /**
  * The durable outbox: deliveries seen, posts waiting for Slack, and what Slack answered. Every
  * method is one statement or one transaction, so a crash leaves the rows as they were before or
@@ -66,6 +83,13 @@ export interface OutboxStore {
   retry(ids: readonly number[] | "all-dead", now: number): Promise<number>;
   /** Deletes posts that are not being sent; resolves to how many. */
   drop(ids: readonly number[]): Promise<number>;
+  /** What Slack shows for a comment in a channel, if anything was recorded. */
+  getMessage(channel: string, itemKey: string): Promise<ShownMessage | undefined>;
+  saveMessage(channel: string, itemKey: string, message: ShownMessage): Promise<void>;
+  getThread(channel: string, threadKey: string): Promise<ThreadRecord | undefined>;
+  saveThread(channel: string, threadKey: string, thread: ThreadRecord): Promise<void>;
+  /** Channels where a pull request's thread exists (or its state was recorded). */
+  threadChannels(threadKey: string): Promise<string[]>;
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
   close(): Promise<void>;
@@ -388,6 +412,82 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
         .where("status", "!=", "sending")
         .executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+
+    async getMessage(channel, itemKey) {
+      const row = await db
+        .selectFrom("messages")
+        .selectAll()
+        .where("app_id", "=", appId)
+        .where("channel", "=", channel)
+        .where("item_key", "=", itemKey)
+        .executeTakeFirst();
+      return row
+        ? {
+            ts: row.slack_ts,
+            threadTs: row.thread_ts,
+            shownUpdatedAt: row.shown_updated_at,
+            deleted: Number(row.deleted) === 1,
+          }
+        : undefined;
+    },
+
+    async saveMessage(channel, itemKey, message) {
+      const values = {
+        slack_ts: message.ts,
+        thread_ts: message.threadTs,
+        shown_updated_at: message.shownUpdatedAt,
+        deleted: message.deleted ? 1 : 0,
+      };
+      await db
+        .insertInto("messages")
+        .values({ app_id: appId, channel, item_key: itemKey, ...values })
+        .onConflict((conflict) =>
+          conflict.columns(["app_id", "channel", "item_key"]).doUpdateSet(values),
+        )
+        .execute();
+    },
+
+    async getThread(channel, threadKey) {
+      const row = await db
+        .selectFrom("threads")
+        .selectAll()
+        .where("app_id", "=", appId)
+        .where("channel", "=", channel)
+        .where("thread_key", "=", threadKey)
+        .executeTakeFirst();
+      return row
+        ? {
+            parentTs: row.parent_ts,
+            pullRequest: row.pull_request,
+            pullRequestUpdatedAt: row.pull_request_updated_at,
+          }
+        : undefined;
+    },
+
+    async saveThread(channel, threadKey, thread) {
+      const values = {
+        parent_ts: thread.parentTs,
+        pull_request: thread.pullRequest,
+        pull_request_updated_at: thread.pullRequestUpdatedAt,
+      };
+      await db
+        .insertInto("threads")
+        .values({ app_id: appId, channel, thread_key: threadKey, ...values })
+        .onConflict((conflict) =>
+          conflict.columns(["app_id", "channel", "thread_key"]).doUpdateSet(values),
+        )
+        .execute();
+    },
+
+    async threadChannels(threadKey) {
+      const rows = await db
+        .selectFrom("threads")
+        .select("channel")
+        .where("app_id", "=", appId)
+        .where("thread_key", "=", threadKey)
+        .execute();
+      return rows.map((row) => row.channel);
     },
 
     async getState(key) {

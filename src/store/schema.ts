@@ -46,10 +46,36 @@ export interface StateTable {
   value: string;
 }
 
+export interface MessagesTable {
+  app_id: number;
+  channel: string;
+  /** `comment:<id>`, `review_comment:<id>`, `review:<id>` */
+  item_key: string;
+  slack_ts: string | null;
+  thread_ts: string | null;
+  /** `updated_at` of the version Slack shows (or was told to drop). */
+  shown_updated_at: string;
+  /** 1 once deleted on GitHub: a late creation or edit then posts nothing. */
+  deleted: number;
+}
+
+export interface ThreadsTable {
+  app_id: number;
+  channel: string;
+  /** `owner/repo#N` */
+  thread_key: string;
+  parent_ts: string | null;
+  /** The newest PullRequestUpdate seen, JSON, for the parent message. */
+  pull_request: string | null;
+  pull_request_updated_at: string | null;
+}
+
 export interface Database {
   deliveries: DeliveriesTable;
   outbox: OutboxTable;
   state: StateTable;
+  messages: MessagesTable;
+  threads: ThreadsTable;
 }
 
 export type OutboxRow = Selectable<OutboxTable>;

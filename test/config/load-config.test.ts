@@ -54,6 +54,9 @@ describe("loadConfig", () => {
         events: ["comments", "review_comments", "reviews"],
         routes: [],
         ignore: { bots: true, authors: [], labels: [], drafts: true },
+        threads: true,
+        broadcast: false,
+        deleted: "tombstone",
         mentions: {},
       },
       source: {

@@ -14,6 +14,9 @@ const DEFAULTS = {
   events: ["comments", "review_comments", "reviews"],
   routes: [],
   ignore: { bots: true, authors: [], labels: [], drafts: false },
+  threads: true,
+  broadcast: false,
+  deleted: "tombstone",
   mentions: {},
 };
 
@@ -23,6 +26,11 @@ describe("configSchema", () => {
   });
 
   const valid: [name: string, text: string, expected: object][] = [
+    [
+      "conversation settings",
+      yaml("threads: false", "broadcast: true", "deleted: remove"),
+      { ...DEFAULTS, threads: false, broadcast: true, deleted: "remove" },
+    ],
     ["an empty file", "", DEFAULTS],
     ["only comments", yaml("# threadline settings", "# none yet"), DEFAULTS],
     ["a channel ID", yaml("channel: C0123456789"), { ...DEFAULTS, channel: "C0123456789" }],
@@ -112,7 +120,7 @@ describe("configSchema", () => {
     [
       "an unknown field with nothing close",
       yaml("colour: blue"),
-      `${prefix} line 1: colour: unknown field \`colour\`; the fields here are \`channel\`, \`events\`, \`routes\`, \`ignore\` or \`mentions\``,
+      `${prefix} line 1: colour: unknown field \`colour\`; the fields here are \`channel\`, \`events\`, \`routes\`, \`ignore\`, \`threads\`, \`broadcast\`, \`deleted\` or \`mentions\``,
     ],
     [
       "a field people call by another name",

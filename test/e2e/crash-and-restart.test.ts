@@ -28,7 +28,10 @@ let environment: AppEnvironment;
 
 beforeEach(async () => {
   slack = await startFakeSlack();
-  github = await startFakeGitHubServer({ "Codertocat/Hello-World": `channel: ${CHANNEL}\n` });
+  github = await startFakeGitHubServer({
+    // One message per comment: threads are the subject of conversations.test.ts.
+    "Codertocat/Hello-World": `channel: ${CHANNEL}\nthreads: false\n`,
+  });
   environment = await createAppEnvironment({
     slackUrl: slack.url,
     githubHost: github.host,

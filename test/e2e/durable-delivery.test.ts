@@ -15,8 +15,10 @@ import { startTestApp, type TestApp } from "../helpers/start-test-app.js";
 const CHANNEL = "C0123456789";
 /** Comments on pull requests labelled `elsewhere` go here instead. */
 const OTHER_CHANNEL = "C0OTHER0001";
+// Threads are the subject of conversations.test.ts; here each comment is one message.
 const CONFIG = `
 channel: ${CHANNEL}
+threads: false
 routes:
   - channel: ${OTHER_CHANNEL}
     labels: [elsewhere]

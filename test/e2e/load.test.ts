@@ -38,7 +38,10 @@ let github: FakeGitHubServer;
 
 beforeEach(async () => {
   slack = await startFakeSlack();
-  github = await startFakeGitHubServer({ "Codertocat/Hello-World": `channel: ${CHANNEL}\n` });
+  github = await startFakeGitHubServer({
+    // One message per comment: threads are the subject of conversations.test.ts.
+    "Codertocat/Hello-World": `channel: ${CHANNEL}\nthreads: false\n`,
+  });
 });
 
 afterEach(async () => {

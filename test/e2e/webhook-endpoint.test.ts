@@ -22,10 +22,20 @@ const CONFIG = `
 channel: C0123456789
 mentions:
   Codertocat: U024BE7LH
+threads: false
 `;
 
 let slack: FakeSlack;
 let app: TestApp;
+let commentCounter = 0;
+
+/** A pull-request comment delivery; each call is a different comment, as on GitHub. */
+function prComment() {
+  const payload = asAppDelivery(loadPullRequestCommentFixture());
+  commentCounter += 1;
+  payload.comment.id += commentCounter;
+  return payload;
+}
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -59,10 +69,7 @@ describe("a signed pull-request comment", () => {
     mockInstallationToken(1);
     mockConfigFile("Codertocat", "Hello-World", CONFIG);
 
-    const response = await app.deliver(
-      "issue_comment",
-      asAppDelivery(loadPullRequestCommentFixture()),
-    );
+    const response = await app.deliver("issue_comment", prComment());
 
     expect(response.status).toBe(200);
     const posts = await slack.waitForMessages(1);
@@ -86,14 +93,16 @@ describe("a signed pull-request comment", () => {
     mockInstallationToken(1);
     mockNoConfig("Codertocat", "Hello-World");
 
-    const response = await app.deliver(
-      "issue_comment",
-      asAppDelivery(loadPullRequestCommentFixture()),
-    );
+    const response = await app.deliver("issue_comment", prComment());
 
     expect(response.status).toBe(200);
-    const posts = await slack.waitForMessages(1);
-    expect(posts.map((post) => post.args.channel)).toEqual(["C0DEFAULT01"]);
+    // The defaults thread: the pull request's parent message, then the comment as its reply.
+    const [parent, reply] = await slack.waitForMessages(2);
+    expect([parent!.args.channel, reply!.args.channel]).toEqual(["C0DEFAULT01", "C0DEFAULT01"]);
+    expect(parent!.args.thread_ts).toBeUndefined();
+    expect(String(parent!.args.text)).toContain("Codertocat/Hello-World#1");
+    expect(reply!.args.thread_ts).toMatch(/^\d+\.\d+$/);
+    expect(JSON.stringify(reply!.args.blocks)).toContain("You are totally right!");
   });
 
   test("with neither a config nor SLACK_CHANNEL, posts nothing and says why at debug", async () => {
@@ -101,10 +110,7 @@ describe("a signed pull-request comment", () => {
     mockInstallationToken(1);
     mockNoConfig("Codertocat", "Hello-World");
 
-    const response = await app.deliver(
-      "issue_comment",
-      asAppDelivery(loadPullRequestCommentFixture()),
-    );
+    const response = await app.deliver("issue_comment", prComment());
 
     expect(response.status).toBe(200);
     expect(slack.posts()).toHaveLength(0);
@@ -119,10 +125,7 @@ describe("a signed pull-request comment", () => {
     mockConfigFile("Codertocat", "Hello-World", CONFIG, 1);
 
     for (let index = 0; index < 3; index += 1) {
-      const response = await app.deliver(
-        "issue_comment",
-        asAppDelivery(loadPullRequestCommentFixture()),
-      );
+      const response = await app.deliver("issue_comment", prComment());
       expect(response.status).toBe(200);
     }
     expect(await slack.waitForMessages(3)).toHaveLength(3);
@@ -134,15 +137,15 @@ describe("config changes", () => {
     await start();
     mockInstallationToken(1);
     mockConfigFile("Codertocat", "Hello-World", CONFIG);
-    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+    await app.deliver("issue_comment", prComment());
 
     const push = asAppDelivery(loadPushFixture());
     push.commits[0]!.modified = [".github/threadline.yml"];
     push.head_commit = push.commits[0]!;
     expect((await app.deliver("push", push)).status).toBe(200);
 
-    mockConfigFile("Codertocat", "Hello-World", "channel: C0NEWCHANNEL\n");
-    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+    mockConfigFile("Codertocat", "Hello-World", "channel: C0NEWCHANNEL\nthreads: false\n");
+    await app.deliver("issue_comment", prComment());
 
     const posts = await slack.waitForMessages(2);
     expect(posts.map((post) => post.args.channel)).toEqual(["C0123456789", "C0NEWCHANNEL"]);
@@ -152,9 +155,9 @@ describe("config changes", () => {
     await start();
     mockInstallationToken(1);
     mockConfigFile("Codertocat", "Hello-World", CONFIG);
-    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+    await app.deliver("issue_comment", prComment());
     await app.deliver("push", asAppDelivery(loadPushFixture()));
-    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+    await app.deliver("issue_comment", prComment());
     expect(await slack.waitForMessages(2)).toHaveLength(2);
   });
 });
@@ -202,10 +205,7 @@ describe("a broken config file", () => {
       2,
     );
 
-    const response = await app.deliver(
-      "issue_comment",
-      asAppDelivery(loadPullRequestCommentFixture()),
-    );
+    const response = await app.deliver("issue_comment", prComment());
 
     expect(response.status).toBe(200);
     expect(slack.posts()).toHaveLength(0);
@@ -225,10 +225,7 @@ describe("Slack errors", () => {
     mockConfigFile("Codertocat", "Hello-World", CONFIG);
     slack.script({ kind: "error", error: "not_in_channel" });
 
-    const response = await app.deliver(
-      "issue_comment",
-      asAppDelivery(loadPullRequestCommentFixture()),
-    );
+    const response = await app.deliver("issue_comment", prComment());
 
     expect(response.status).toBe(200);
     const failure = await app.waitForLog((line) => line.msg.startsWith("Slack post set aside"));
@@ -244,7 +241,7 @@ describe("Slack errors", () => {
     mockConfigFile("Codertocat", "Hello-World", CONFIG);
     slack.script({ kind: "error", error: "invalid_auth" });
 
-    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+    await app.deliver("issue_comment", prComment());
 
     const failure = await app.waitForLog((line) =>
       line.msg.startsWith("sending to Slack is paused"),
@@ -255,7 +252,7 @@ describe("Slack errors", () => {
 });
 
 describe("deliveries that are refused", () => {
-  const payload = () => JSON.stringify(asAppDelivery(loadPullRequestCommentFixture()));
+  const payload = () => JSON.stringify(prComment());
 
   function post(headers: Record<string, string>, body: string) {
     return fetch(`${app.url}/api/github/webhooks`, {
@@ -322,27 +319,15 @@ describe("deliveries that are refused", () => {
     mockInstallationToken(1);
     mockConfigFile("Codertocat", "Hello-World", CONFIG);
 
-    const oldSigned = await app.deliver(
-      "issue_comment",
-      asAppDelivery(loadPullRequestCommentFixture()),
-      {
-        secret: TEST_WEBHOOK_SECRET,
-      },
-    );
-    const newSigned = await app.deliver(
-      "issue_comment",
-      asAppDelivery(loadPullRequestCommentFixture()),
-      {
-        secret: "new-secret-abcdef",
-      },
-    );
-    const otherSigned = await app.deliver(
-      "issue_comment",
-      asAppDelivery(loadPullRequestCommentFixture()),
-      {
-        secret: "neither",
-      },
-    );
+    const oldSigned = await app.deliver("issue_comment", prComment(), {
+      secret: TEST_WEBHOOK_SECRET,
+    });
+    const newSigned = await app.deliver("issue_comment", prComment(), {
+      secret: "new-secret-abcdef",
+    });
+    const otherSigned = await app.deliver("issue_comment", prComment(), {
+      secret: "neither",
+    });
 
     expect([oldSigned.status, newSigned.status, otherSigned.status]).toEqual([200, 200, 401]);
     expect(await slack.waitForMessages(2)).toHaveLength(2);
@@ -445,7 +430,7 @@ describe("operations", () => {
     mockInstallationToken(1);
     mockConfigFile("Codertocat", "Hello-World", CONFIG);
     slack.script({ kind: "error", error: "invalid_auth" });
-    await app.deliver("issue_comment", asAppDelivery(loadPullRequestCommentFixture()));
+    await app.deliver("issue_comment", prComment());
     await app.waitForLog((line) => line.msg.startsWith("sending to Slack is paused"));
     await post({ "x-hub-signature-256": "sha256=00" }, "{}");
 

@@ -1,0 +1,179 @@
+import type { Context } from "probot";
+import { CONFIG_PATH } from "../config/config-path.js";
+import { describeConfigCheck, type ConfigChange } from "../config/describe-config-check.js";
+import { parseConfig } from "../config/parse-config.js";
+
+/** The pull-request actions that give the pull request a new head commit to report on. */
+export type ConfigCheckEventName =
+  "pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened";
+
+/** The events the config check is registered for. */
+export const CONFIG_CHECK_EVENTS: ConfigCheckEventName[] = [
+  "pull_request.opened",
+  "pull_request.synchronize",
+  "pull_request.reopened",
+];
+
+/** The name the check run has on the pull request's commit. */
+export const CONFIG_CHECK_NAME = "threadline config";
+
+/** The fields of a pull request's changed file that say what happened to the config. */
+interface ChangedFile {
+  filename: string;
+  status: string;
+  previous_filename?: string;
+}
+
+/**
+ * `pull_request.opened|synchronize|reopened`: when the pull request changes `.github/threadline.yml`,
+ * validate the file at the head commit and report the result as a check run on that commit, so a
+ * broken config is seen in review instead of in the log after it reaches the default branch. A pull
+ * request that leaves the file alone costs a read of its file list and nothing more.
+ */
+export function createConfigCheckHandler() {
+  return async (context: Context<ConfigCheckEventName>): Promise<void> => {
+    const { payload } = context;
+    const owner = payload.repository.owner.login;
+    const repo = payload.repository.name;
+    const pullNumber = payload.pull_request.number;
+    const headSha = payload.pull_request.head.sha;
+    const log = context.log.child({
+      event: `${context.name}.${payload.action}`,
+      repository: `${owner}/${repo}`,
+      pullRequest: pullNumber,
+    });
+
+    const status = await configStatusIn(context, pullNumber);
+    if (status === undefined) {
+      log.debug(`pull request does not change ${CONFIG_PATH}; no config check`);
+      return;
+    }
+
+    let change: ConfigChange = { kind: "removed", owner, repo };
+    if (status === "changed") {
+      const text = await readConfigAt(context, headSha);
+      if (text === undefined) {
+        // The file list is the pull request's latest state; this event's commit may predate it.
+        log.debug({ headSha }, `${CONFIG_PATH} is absent at this commit; reported as removed`);
+      } else {
+        change = {
+          kind: "changed",
+          owner,
+          repo,
+          text,
+          parsed: parseConfig(text, { repository: `${owner}/${repo}`, path: CONFIG_PATH }),
+        };
+      }
+    }
+
+    const check = describeConfigCheck(change);
+    try {
+      await context.octokit.rest.checks.create(
+        context.repo({
+          name: CONFIG_CHECK_NAME,
+          head_sha: headSha,
+          status: "completed" as const,
+          conclusion: check.conclusion,
+          output: check.output,
+        }),
+      );
+    } catch (error) {
+      if (isPermissionDenied(error)) {
+        log.warn(
+          { headSha },
+          'cannot report the config check: this installation has not granted threadline the "Checks: write" permission; ' +
+            "an organisation or repository owner accepts it under Settings → GitHub Apps → threadline → Configure",
+        );
+        return;
+      }
+      throw new Error(
+        `could not create the ${CONFIG_CHECK_NAME} check run on ${owner}/${repo}@${headSha}: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
+    log.info(
+      { headSha, conclusion: check.conclusion, title: check.output.title },
+      "config check reported",
+    );
+  };
+}
+
+/**
+ * What the pull request does to the config: "changed" (added, modified, renamed or copied to it),
+ * "removed" (deleted or renamed away), or undefined. Pages are read only until the file turns up.
+ */
+async function configStatusIn(
+  context: Context<ConfigCheckEventName>,
+  pullNumber: number,
+): Promise<"changed" | "removed" | undefined> {
+  let renamedAway = false;
+  try {
+    for await (const { data } of context.octokit.paginate.iterator(
+      context.octokit.rest.pulls.listFiles,
+      context.repo({ pull_number: pullNumber, per_page: 100 }),
+    )) {
+      for (const file of data as ChangedFile[]) {
+        if (file.filename === CONFIG_PATH) {
+          return file.status === "removed" ? "removed" : "changed";
+        }
+        // Keep reading: another file may be renamed onto the path further down the list.
+        if (file.previous_filename === CONFIG_PATH) renamedAway = true;
+      }
+    }
+  } catch (error) {
+    throw new Error(
+      `could not list the files of ${context.payload.repository.full_name}#${pullNumber}: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+  return renamedAway ? "removed" : undefined;
+}
+
+/** The config's text at `ref`; undefined when the file does not exist there. */
+async function readConfigAt(
+  context: Context<ConfigCheckEventName>,
+  ref: string,
+): Promise<string | undefined> {
+  let data: unknown;
+  try {
+    // The single_file permission grants exactly this path, at any ref.
+    ({ data } = await context.octokit.request(
+      "GET /repos/{owner}/{repo}/contents/{path}",
+      context.repo({ path: CONFIG_PATH, ref, mediaType: { format: "raw" } }),
+    ));
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw new Error(
+      `could not read ${CONFIG_PATH} of ${context.payload.repository.full_name} at ${ref}: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+  // With the raw media type GitHub answers with the file's bytes, which Octokit hands over as text.
+  if (typeof data !== "string") {
+    throw new Error(
+      `${CONFIG_PATH} of ${context.payload.repository.full_name} at ${ref} did not come back as text`,
+    );
+  }
+  return data;
+}
+
+/**
+ * A 403 from the check-runs API means the installation lacks Checks: write, typically because it
+ * has not accepted the permission added in a later version. GitHub answers secondary rate limits
+ * with 403 too; those say so, and are thrown so the delivery can be retried.
+ */
+function isPermissionDenied(error: unknown): boolean {
+  return statusOf(error) === 403 && !/rate limit/i.test(messageOf(error));
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (error !== null && typeof error === "object" && "status" in error) {
+    const { status } = error as { status: unknown };
+    return typeof status === "number" ? status : undefined;
+  }
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
