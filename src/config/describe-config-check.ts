@@ -170,6 +170,13 @@ function describeSettings(config: ThreadlineConfig, context: SettingsContext): C
     });
   }
   lines.push(`- **Ignored:** ${ignored(config)}`);
+  lines.push(
+    `- **Threads:** ${
+      config.threads
+        ? `one parent message per pull request, comments as replies${config.broadcast ? ", also sent to the channel" : ""}`
+        : "off: every comment is a message of its own"
+    }; deleted comments are ${config.deleted === "remove" ? "removed" : "replaced by a tombstone"}`,
+  );
   const mentions = Object.keys(config.mentions).length;
   lines.push(
     `- **Mentions:** ${

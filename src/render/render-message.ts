@@ -96,6 +96,15 @@ function locationLabel(location: ReviewCommentLocation): string {
 /** The file and line linked to the diff, and the lines of the diff the comment is about. */
 function locationBlocks(event: ConversationEvent, location: ReviewCommentLocation): Block[] {
   const link = slackLink(diffLineUrl(event.pullRequest.htmlUrl, location), locationLabel(location));
+  if (location.inReplyToId !== null) {
+    // A reply in a line's conversation: the comment it answers already showed the diff, so point
+    // at that comment instead of repeating the excerpt.
+    const answered = slackLink(
+      `${event.pullRequest.htmlUrl}#discussion_r${location.inReplyToId}`,
+      "a comment",
+    );
+    return [context(`↪ replying to ${answered} on ${link}`)];
+  }
   const excerpt = diffExcerptLines(location);
   return excerpt.length === 0
     ? [context(link)]

@@ -70,6 +70,7 @@ describe("a valid file passes and lists the settings it puts in force", () => {
           "  - routes[2] → `C0DESIGN01` when the pull request has any of the labels `design`, `ux`",
           "  - routes[3] → `C0FIREHOSE` for every event",
           "- **Ignored:** comments by `dependabot`; pull requests labelled `no-slack`; draft pull requests",
+          "- **Threads:** one parent message per pull request, comments as replies; deleted comments are replaced by a tombstone",
           "- **Mentions:** 2 GitHub logins mapped to Slack members",
         ].join("\n"),
         annotations: [],

@@ -530,3 +530,18 @@ describe("renderMessage: details a Slack reader notices", () => {
     expectWithinSlackLimits(message);
   });
 });
+
+describe("renderMessage: replies in a line's conversation", () => {
+  test("a reply to a review comment links the comment it answers instead of repeating the diff", () => {
+    const payload = loadFixture("pull_request_review_comment.created");
+    payload.comment.in_reply_to_id = 284312630;
+    payload.comment.body = "Agreed, done.";
+    const { event } = normalize["pull_request_review_comment.created"](payload);
+    const texts = JSON.stringify(renderMessage(event!, { mentions: {} }).blocks);
+    expect(texts).toContain(
+      "↪ replying to <https://github.com/Codertocat/Hello-World/pull/2#discussion_r284312630|a comment> on <https://github.com/Codertocat/Hello-World/pull/2/files#diff-",
+    );
+    expect(texts).not.toContain("```");
+    expect(texts).toContain("Agreed, done.");
+  });
+});
