@@ -1,6 +1,6 @@
 import type { ApplicationFunction } from "probot";
 import type { ConfigSource } from "./config/config-source.js";
-import type { DeliverPosts } from "./delivery/outgoing-post.js";
+import type { DeliverPosts, Explanation } from "./delivery/outgoing-post.js";
 import { CARRIED_EVENT_NAMES, PULL_REQUEST_UPDATE_NAMES } from "./events/normalize.js";
 import { CONFIG_CHECK_EVENTS, createConfigCheckHandler } from "./handlers/handle-config-check.js";
 import { createConfigPushHandler } from "./handlers/handle-config-push.js";
@@ -11,6 +11,8 @@ export interface ThreadlineDeps {
   configs: ConfigSource;
   defaultChannel: string | undefined;
   deliver: DeliverPosts;
+  /** Records why a delivery carried nothing, for `threadline explain`. */
+  explain: (deliveryId: string, explanation: Explanation) => void;
   /** Channels where a pull request's thread exists, for its parent message's updates. */
   threadChannels: (threadKey: string) => Promise<string[]>;
 }

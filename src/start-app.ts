@@ -12,6 +12,7 @@ import {
   type HookDelivery,
 } from "./delivery/create-redelivery-sweep.js";
 import { createWorker } from "./delivery/create-worker.js";
+import type { Explanation } from "./delivery/outgoing-post.js";
 import type { RetryPolicy } from "./delivery/retry-policy.js";
 import type { Settings } from "./env.js";
 import { threadline } from "./index.js";
@@ -105,11 +106,14 @@ export async function startApp(
   });
   // Deliveries whose posts were just queued, so they need no second write to be remembered.
   const queuedNow = new Set<string>();
+  // Why deliveries that carry nothing were dropped, kept until the delivery is recorded.
+  const explanations = new Map<string, Explanation>();
   await probot.load(
     threadline({
       configs: createConfigCache({ ttlMs: overrides.configTtlMs ?? 60_000 }),
       defaultChannel: settings.defaultChannel,
       threadChannels: (threadKey) => store.threadChannels(threadKey),
+      explain: (deliveryId, explanation) => explanations.set(deliveryId, explanation),
       deliver: createOutboxDelivery({
         store,
         onQueued: (deliveryId) => {
@@ -142,11 +146,14 @@ export async function startApp(
       }
       // Straight to the webhooks emitter: Probot's own `receive` logs the whole payload at debug.
       let queued = false;
+      let explanation: Explanation | undefined;
       try {
         await probot.webhooks.receive(delivery as EmitterWebhookEvent);
       } finally {
-        // On failure too, so the set cannot grow.
+        // On failure too, so neither can grow.
         queued = queuedNow.delete(delivery.id);
+        explanation = explanations.get(delivery.id);
+        explanations.delete(delivery.id);
       }
       if (queued) {
         metrics.deliveriesReceived.inc({ outcome: "queued" });
@@ -157,6 +164,7 @@ export async function startApp(
         deliveryId: delivery.id,
         event: typeof action === "string" ? `${delivery.name}.${action}` : delivery.name,
         receivedAt: now(),
+        explanation: explanation ?? { skipped: "nothing to post to Slack for this event" },
       });
       // Not first seen: the same delivery arrived twice at once and the other copy queued it.
       metrics.deliveriesReceived.inc({ outcome: firstSeen ? "ignored" : "duplicate" });

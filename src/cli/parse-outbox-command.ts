@@ -7,7 +7,8 @@ export type OutboxCommand =
   | { name: "list"; status: OutboxStatus | undefined; limit: number; json: boolean }
   | { name: "stats"; json: boolean }
   | { name: "retry"; ids: number[] | "all-dead" }
-  | { name: "drop"; ids: number[] };
+  | { name: "drop"; ids: number[] }
+  | { name: "explain"; deliveryId: string };
 
 /** What the arguments ask for; a usage error's message says what to type instead. */
 export type ParsedArguments =
@@ -21,6 +22,12 @@ const HELP_WORDS = ["-h", "--help", "help"];
 export const DEFAULT_LIST_LIMIT = 50;
 
 export const USAGE = `Usage: threadline outbox <command> [options]
+       threadline explain <delivery-id>
+
+explain <delivery-id>
+    Why a delivery (its X-GitHub-Delivery id, as GitHub's "Recent Deliveries" shows it) was or
+    wasn't carried: the config that decided, the route behind each channel or the filter that
+    dropped it, and what became of each post.
 
 See the posts threadline keeps for Slack, and send dead ones again once their cause is fixed.
 
@@ -61,8 +68,20 @@ export function parseOutboxArguments(argv: readonly string[]): ParsedArguments {
   const [group, command, ...rest] = argv;
   if (group === undefined) return usageError("missing a command, e.g. threadline outbox stats");
   if (HELP_WORDS.includes(group)) return { kind: "help" };
+  if (group === "explain") {
+    if (command === undefined || HELP_WORDS.includes(command)) {
+      return command === undefined
+        ? usageError(
+            '"explain" needs a delivery id (X-GitHub-Delivery, as GitHub\'s "Recent Deliveries" shows it)',
+          )
+        : { kind: "help" };
+    }
+    if (rest.length > 0)
+      return usageError(`"explain" takes one delivery id, got ${argv.length - 1}`);
+    return { kind: "command", command: { name: "explain", deliveryId: command } };
+  }
   if (group !== "outbox") {
-    return usageError(`unknown command "${group}"; the only command is "outbox"`);
+    return usageError(`unknown command "${group}"; use "outbox" or "explain"`);
   }
   if (command === undefined) {
     return usageError(`"outbox" needs a command: ${COMMANDS.join(", ")}`);

@@ -1,6 +1,7 @@
 import type { OutboxStore } from "../store/outbox-store.js";
 import { describeCliError } from "./describe-cli-error.js";
 import { formatOutboxStats, toOutboxStatsJson } from "./format-outbox-stats.js";
+import { formatExplanation } from "./format-explanation.js";
 import { formatOutboxTable, toOutboxJson } from "./format-outbox-list.js";
 import { parseOutboxArguments, USAGE, type OutboxCommand } from "./parse-outbox-command.js";
 
@@ -100,6 +101,17 @@ async function execute(
       if (skipped.length > 0) {
         warn(`not retried, as not dead or not found: ${skipped.join(", ")}`);
       }
+      return;
+    }
+    case "explain": {
+      const delivery = await store.getDelivery(command.deliveryId);
+      if (!delivery) {
+        write(
+          `delivery ${command.deliveryId} was never recorded: GitHub did not reach the App, or it was refused (bad signature, too large); see the App's log, or ask GitHub to redeliver it`,
+        );
+        return;
+      }
+      for (const line of formatExplanation(delivery, now())) write(line);
       return;
     }
     case "drop": {

@@ -19,7 +19,12 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): DeliverPos
   return async (delivery, log) => {
     const receivedAt = now();
     const added = await store.enqueue(
-      { deliveryId: delivery.deliveryId, event: delivery.event, receivedAt },
+      {
+        deliveryId: delivery.deliveryId,
+        event: delivery.event,
+        receivedAt,
+        explanation: delivery.explanation,
+      },
       delivery.posts,
       receivedAt + orderWindowMs,
     );

@@ -11,12 +11,28 @@ export interface OutgoingPost {
   orderKey: string;
 }
 
+/**
+ * Why a delivery was or wasn't carried, recorded with it so `threadline explain <delivery-id>`
+ * can answer "why did (or didn't) this reach Slack?" after the fact.
+ */
+export interface Explanation {
+  /** `owner/repo#N` */
+  pullRequest?: string;
+  /** Which configuration decided: the file and repository, or SLACK_CHANNEL. */
+  config?: string;
+  /** Why nothing was carried, naming the filter or setting responsible. */
+  skipped?: string;
+  /** Each channel it went to and the route (or fallback) that sent it there. */
+  channels?: { channel: string; because: string }[];
+}
+
 /** What one verified delivery produced. */
 export interface CarriedDelivery {
   deliveryId: string;
   /** `issue_comment.created` */
   event: string;
   posts: readonly OutgoingPost[];
+  explanation?: Explanation;
 }
 
 /**

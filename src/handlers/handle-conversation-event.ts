@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import type { ConfigSource } from "../config/config-source.js";
-import type { DeliverPosts } from "../delivery/outgoing-post.js";
+import type { DeliverPosts, Explanation } from "../delivery/outgoing-post.js";
 import type { ConversationEvent } from "../events/conversation-event.js";
 import { normalize, type CarriedEventName } from "../events/normalize.js";
 import { needsBaseBranch, routeEvent } from "../routing/route-event.js";
@@ -10,6 +10,8 @@ export interface ConversationHandlerDeps {
   /** SLACK_CHANNEL: where repositories without any config file post. */
   defaultChannel: string | undefined;
   deliver: DeliverPosts;
+  /** Records why a delivery carried nothing, for `threadline explain`. */
+  explain: (deliveryId: string, explanation: Explanation) => void;
 }
 
 /**
@@ -26,10 +28,12 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
     )(context.payload);
     if (normalized.skipped !== undefined) {
       log.debug({ reason: normalized.skipped }, "not carried");
+      deps.explain(context.id, { skipped: normalized.skipped });
       return;
     }
     let event = normalized.event;
     const repository = event.repository.fullName;
+    const pullRequest = `${repository}#${event.pullRequest.number}`;
 
     const loaded = await deps.configs.get(context.octokit, {
       owner: event.repository.owner,
@@ -45,9 +49,20 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
         },
         loaded.error.message,
       );
+      deps.explain(context.id, {
+        pullRequest,
+        config: `${loaded.error.path} in ${loaded.error.repository} is invalid`,
+        skipped: loaded.error.message,
+      });
       return;
     }
     const config = loaded.status === "found" ? loaded.config : null;
+    const configSource =
+      loaded.status === "found"
+        ? `${loaded.source.path} in ${loaded.source.repository}`
+        : deps.defaultChannel
+          ? "SLACK_CHANNEL (no .github/threadline.yml)"
+          : "none (no .github/threadline.yml, no SLACK_CHANNEL)";
 
     if (config && event.pullRequest.base === undefined && needsBaseBranch(config)) {
       event = await withBaseBranch(context, event);
@@ -56,6 +71,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
     const routed = routeEvent(event, config, { defaultChannel: deps.defaultChannel });
     if ("skipped" in routed && routed.skipped !== undefined) {
       log.debug({ repository, reason: routed.skipped }, "not carried");
+      deps.explain(context.id, { pullRequest, config: configSource, skipped: routed.skipped });
       return;
     }
 
@@ -66,7 +82,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
       broadcast: config?.broadcast ?? false,
       deleted: config?.deleted ?? "tombstone",
     };
-    const threadKey = `${repository}#${event.pullRequest.number}`;
+    const threadKey = pullRequest;
     const orderKey = `${event.createdAt}|${String(event.id).padStart(20, "0")}`;
     log.debug(
       { pullRequest: threadKey, channels: routed.channels, reasons: routed.reasons },
@@ -77,6 +93,14 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
         deliveryId: context.id,
         event: name,
         posts: routed.channels.map((channel) => ({ channel, content, threadKey, orderKey })),
+        explanation: {
+          pullRequest,
+          config: configSource,
+          channels: routed.channels.map((channel, index) => ({
+            channel,
+            because: routed.reasons[index] ?? "",
+          })),
+        },
       },
       log,
     );

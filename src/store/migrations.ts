@@ -99,6 +99,12 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0004_delivery_explanations": {
+      async up(db: Kysely<unknown>) {
+        // Why a delivery was or wasn't carried, for `threadline explain <delivery-id>`.
+        await db.schema.alterTable("deliveries").addColumn("explanation", "text").execute();
+      },
+    },
   };
 }
 

@@ -16,6 +16,18 @@ export interface DeliveryRecord {
   /** `issue_comment.created`, for operators. */
   event: string;
   receivedAt: number;
+  /** Why it was or wasn't carried, for `threadline explain`. */
+  explanation?: unknown;
+}
+
+/** A delivery as recorded, with the posts it produced. */
+export interface RecordedDelivery {
+  deliveryId: string;
+  event: string;
+  outcome: string;
+  receivedAt: number;
+  explanation: unknown;
+  posts: OutboxRow[];
 }
 
 export interface Reschedule {
@@ -83,6 +95,8 @@ export interface OutboxStore {
   retry(ids: readonly number[] | "all-dead", now: number): Promise<number>;
   /** Deletes posts that are not being sent; resolves to how many. */
   drop(ids: readonly number[]): Promise<number>;
+  /** A delivery and its posts, for `threadline explain`. */
+  getDelivery(deliveryId: string): Promise<RecordedDelivery | undefined>;
   /** What Slack shows for a comment in a channel, if anything was recorded. */
   getMessage(channel: string, itemKey: string): Promise<ShownMessage | undefined>;
   saveMessage(channel: string, itemKey: string, message: ShownMessage): Promise<void>;
@@ -167,6 +181,8 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
         event: delivery.event,
         outcome,
         received_at: delivery.receivedAt,
+        explanation:
+          delivery.explanation === undefined ? null : JSON.stringify(delivery.explanation),
       })
       .onConflict((conflict) => conflict.columns(["app_id", "delivery_id"]).doNothing())
       .execute();
@@ -412,6 +428,31 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
         .where("status", "!=", "sending")
         .executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+
+    async getDelivery(deliveryId) {
+      const delivery = await db
+        .selectFrom("deliveries")
+        .selectAll()
+        .where("app_id", "=", appId)
+        .where("delivery_id", "=", deliveryId)
+        .executeTakeFirst();
+      if (!delivery) return undefined;
+      const posts = await db
+        .selectFrom("outbox")
+        .selectAll()
+        .where("app_id", "=", appId)
+        .where("delivery_id", "=", deliveryId)
+        .orderBy("id")
+        .execute();
+      return {
+        deliveryId,
+        event: delivery.event,
+        outcome: delivery.outcome,
+        receivedAt: Number(delivery.received_at),
+        explanation: delivery.explanation === null ? null : JSON.parse(delivery.explanation),
+        posts,
+      };
     },
 
     async getMessage(channel, itemKey) {

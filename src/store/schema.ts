@@ -13,6 +13,8 @@ export interface DeliveriesTable {
   /** `queued` when it produced posts, `ignored` when nothing was to be carried. */
   outcome: string;
   received_at: number;
+  /** Why it was or wasn't carried (config, routes, the filter that dropped it), JSON. */
+  explanation: string | null;
 }
 
 export interface OutboxTable {

@@ -219,7 +219,9 @@ describe("usage", () => {
 
   test.each([
     [[], /missing a command, e\.g\. threadline outbox stats/],
-    [["outbx"], /unknown command "outbx"; the only command is "outbox"/],
+    [["outbx"], /unknown command "outbx"; use "outbox" or "explain"/],
+    [["explain"], /"explain" needs a delivery id/],
+    [["explain", "a", "b"], /"explain" takes one delivery id/],
     [["outbox"], /"outbox" needs a command: list, stats, retry, drop/],
     [["outbox", "lst"], /unknown outbox command "lst" \(did you mean "list"\?\)/],
     [["outbox", "list", "--status", "ded"], /"ded" is not a status \(did you mean "dead"\?\)/],
