@@ -29,6 +29,8 @@ export interface Settings {
   slackChannelBurst: number;
   /** How long a post waits for a late delivery of an earlier comment of the same pull request. */
   orderWindowMs: number;
+  /** How long a review's message waits for the deliveries of its line comments. */
+  reviewWaitMs: number;
   /** Hours between sweeps for deliveries GitHub failed to make; 0 turns the sweep off. */
   redeliverySweepHours: number;
 }
@@ -151,6 +153,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   );
   const slackTimeoutMs = readInteger("SLACK_TIMEOUT_MS", env.SLACK_TIMEOUT_MS, 10_000, problems);
   const orderWindowMs = readInteger("ORDER_WINDOW_MS", env.ORDER_WINDOW_MS, 500, problems);
+  const reviewWaitMs = readInteger("REVIEW_WAIT_MS", env.REVIEW_WAIT_MS, 3_000, problems);
   const redeliverySweepHours = readNumber(
     "REDELIVERY_SWEEP_HOURS",
     env.REDELIVERY_SWEEP_HOURS,
@@ -194,6 +197,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     slackChannelRate,
     slackChannelBurst: Math.max(1, slackChannelBurst),
     orderWindowMs,
+    reviewWaitMs,
     redeliverySweepHours,
   };
 }

@@ -121,6 +121,7 @@ export async function startApp(
           worker.wake();
         },
         orderWindowMs: settings.orderWindowMs,
+        reviewWaitMs: settings.reviewWaitMs,
         now,
       }),
     }),

@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import type { PullRequestUpdate } from "../events/conversation-event.js";
 import { renderMessage } from "../render/render-message.js";
 import { renderParent } from "../render/render-parent.js";
+import { renderReviewGroup } from "../render/render-review-group.js";
 import { renderTombstone } from "../render/render-tombstone.js";
 import type { PostedMessage, SlackPoster } from "../slack/create-slack-client.js";
 import type { OutboxStore } from "../store/outbox-store.js";
@@ -32,9 +34,107 @@ export async function applyPost(
   content: PostContent,
   deps: { store: OutboxStore; slack: SlackPoster },
 ): Promise<Applied> {
-  return content.type === "parent"
-    ? applyParentUpdate(row, content, deps)
-    : applyConversation(row, content, deps);
+  if (content.type === "parent") return applyParentUpdate(row, content, deps);
+  if (row.group_key) return applyGroup(row, content, deps);
+  return applyConversation(row, content, deps);
+}
+
+/**
+ * The newest version of each part of a group (a review, its line comments), from every post the
+ * group has had in this channel; a part deleted in any version is gone.
+ */
+function currentParts(rows: readonly OutboxRow[]): ConversationContent[] {
+  const newest = new Map<string, ConversationContent>();
+  const deleted = new Set<string>();
+  for (const row of rows) {
+    const content = JSON.parse(row.content) as PostContent;
+    if (content.type === "parent") continue;
+    const key = itemKeyOf(content.event);
+    if (content.event.action === "deleted") deleted.add(key);
+    const known = newest.get(key);
+    if (!known || content.event.updatedAt >= known.event.updatedAt) newest.set(key, content);
+  }
+  return [...newest.entries()].filter(([key]) => !deleted.has(key)).map(([, content]) => content);
+}
+
+/**
+ * A review and its line comments as one message (or a few, past Slack's limits): rendered from
+ * every part received so far, posted once, and edited as stragglers, edits and deletions arrive.
+ * What Slack shows is fingerprinted, so a part that changes nothing costs no Slack call.
+ */
+async function applyGroup(
+  row: OutboxRow,
+  content: ConversationContent,
+  { store, slack }: { store: OutboxStore; slack: SlackPoster },
+): Promise<Applied> {
+  const channel = row.channel;
+  const groupKey = row.group_key!;
+  const rows = await store.listGroup(channel, groupKey);
+  const parts = currentParts(rows);
+  const review = parts.find((part) => part.event.kind === "review")?.event;
+  const comments = parts
+    .filter((part) => part.event.kind !== "review")
+    .map((part) => part.event)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  const messages = renderReviewGroup({ review, comments }, { mentions: content.mentions });
+
+  let first: PostedMessage | undefined;
+  let what: Applied["what"] = "nothing";
+  const chunks = Math.max(messages.length, 1);
+  for (let index = 0; ; index += 1) {
+    const key = `${groupKey}#${index}`;
+    const shown = await store.getMessage(channel, key);
+    if (index >= chunks && !shown?.ts) break;
+    const message = messages[index];
+    if (!message) {
+      // Fewer messages than before (parts deleted): what is left over becomes a tombstone.
+      if (shown?.ts && !shown.deleted) {
+        const lead = comments[0] ?? review ?? content.event;
+        await slack.updateMessage(channel, shown.ts, renderTombstone(lead));
+        await store.saveMessage(channel, key, { ...shown, deleted: true });
+        what = "tombstoned";
+      }
+      continue;
+    }
+    const fingerprint = createHash("sha256").update(JSON.stringify(message)).digest("hex");
+    if (shown?.ts) {
+      if (shown.shownUpdatedAt !== fingerprint || shown.deleted) {
+        await slack.updateMessage(channel, shown.ts, message);
+        await store.saveMessage(channel, key, {
+          ...shown,
+          shownUpdatedAt: fingerprint,
+          deleted: false,
+        });
+        what = "updated";
+      }
+      first ??= { channel, ts: shown.ts };
+      continue;
+    }
+    // Later messages of a large review continue in the first one's thread (or the PR's).
+    const threadTs =
+      index === 0
+        ? content.threads
+          ? await ensureParent(row, content, { store, slack })
+          : null
+        : ((await store.getMessage(channel, `${groupKey}#0`))?.threadTs ?? first?.ts ?? null);
+    const posted = await slack.postMessage(
+      channel,
+      message,
+      threadTs ? { threadTs, broadcast: index === 0 && (content.broadcast ?? false) } : {},
+    );
+    await store.saveMessage(channel, key, {
+      ts: posted.ts,
+      threadTs,
+      shownUpdatedAt: fingerprint,
+      deleted: false,
+    });
+    first ??= posted;
+    what = what === "nothing" ? "posted" : what;
+  }
+  const posted = first ?? { channel, ts: "" };
+  const lastSeen = rows.reduce((max, groupRow) => Math.max(max, groupRow.id), row.id);
+  await store.completeGroup(channel, groupKey, lastSeen, posted, Date.now());
+  return { posted, what };
 }
 
 async function applyConversation(

@@ -10,12 +10,17 @@ export interface OutboxDeliveryOptions {
    * late still goes out before a later comment of the same pull request.
    */
   orderWindowMs: number;
+  /**
+   * A review and its line comments arrive as separate deliveries in any order: their posts wait
+   * this long so the review's one message can take in the stragglers.
+   */
+  reviewWaitMs?: number;
   now?: () => number;
 }
 
 /** Records each delivery's posts in the outbox in one transaction; the worker sends them. */
 export function createOutboxDelivery(options: OutboxDeliveryOptions): DeliverPosts {
-  const { store, onQueued, orderWindowMs, now = Date.now } = options;
+  const { store, onQueued, orderWindowMs, reviewWaitMs = 0, now = Date.now } = options;
   return async (delivery, log) => {
     const receivedAt = now();
     const added = await store.enqueue(
@@ -25,7 +30,11 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): DeliverPos
         receivedAt,
         explanation: delivery.explanation,
       },
-      delivery.posts,
+      delivery.posts.map((post) =>
+        post.groupKey
+          ? { ...post, notBefore: receivedAt + Math.max(orderWindowMs, reviewWaitMs) }
+          : post,
+      ),
       receivedAt + orderWindowMs,
     );
     if (added === 0) {

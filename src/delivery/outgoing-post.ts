@@ -9,6 +9,8 @@ export interface OutgoingPost {
   threadKey: string;
   /** When the comment was made, then its id: sorts a pull request's posts as on GitHub. */
   orderKey: string;
+  /** Posts with the same key become one message: `review:<id>` for a review and its comments. */
+  groupKey?: string;
 }
 
 /**

@@ -83,6 +83,9 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
       deleted: config?.deleted ?? "tombstone",
     };
     const threadKey = pullRequest;
+    // A review and the line comments submitted with it become one message.
+    const reviewId = event.kind === "review" ? event.id : event.location?.reviewId;
+    const groupKey = reviewId ? `review:${reviewId}` : undefined;
     const orderKey = `${event.createdAt}|${String(event.id).padStart(20, "0")}`;
     log.debug(
       { pullRequest: threadKey, channels: routed.channels, reasons: routed.reasons },
@@ -92,7 +95,13 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
       {
         deliveryId: context.id,
         event: name,
-        posts: routed.channels.map((channel) => ({ channel, content, threadKey, orderKey })),
+        posts: routed.channels.map((channel) => ({
+          channel,
+          content,
+          threadKey,
+          orderKey,
+          ...(groupKey ? { groupKey } : {}),
+        })),
         explanation: {
           pullRequest,
           config: configSource,

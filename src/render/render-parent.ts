@@ -1,6 +1,6 @@
 import type { PullRequestState, PullRequestUpdate } from "../events/conversation-event.js";
 import { mrkdwn, type SlackMessage } from "./block-kit.js";
-import { escapeMrkdwn } from "./escape-mrkdwn.js";
+import { escapeInlineCode, escapeMrkdwn } from "./escape-mrkdwn.js";
 import { slackLink } from "./slack-link.js";
 import { truncateText } from "./truncate-text.js";
 
@@ -20,9 +20,9 @@ export function renderParent(update: PullRequestUpdate): SlackMessage {
   const reference = `${repository.fullName}#${pullRequest.number}`;
   const title = truncateText(pullRequest.title, 200);
   const branches =
-    pullRequest.base === undefined
+    pullRequest.base === undefined || pullRequest.head === ""
       ? ""
-      : ` · \`${escapeMrkdwn(pullRequest.base)}\` ← \`${escapeMrkdwn(pullRequest.head)}\``;
+      : ` · \`${escapeInlineCode(pullRequest.base)}\` ← \`${escapeInlineCode(pullRequest.head)}\``;
   return {
     text: `${escapeMrkdwn(reference)}: ${escapeMrkdwn(title)} (${STATE_LABEL[pullRequest.state]})`,
     blocks: [

@@ -105,6 +105,17 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("deliveries").addColumn("explanation", "text").execute();
       },
     },
+    "0005_outbox_groups": {
+      async up(db: Kysely<unknown>) {
+        // Posts that make up one Slack message together: a review and its line comments.
+        await db.schema.alterTable("outbox").addColumn("group_key", "text").execute();
+        await db.schema
+          .createIndex("outbox_group")
+          .on("outbox")
+          .columns(["app_id", "channel", "group_key"])
+          .execute();
+      },
+    },
   };
 }
 

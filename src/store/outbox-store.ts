@@ -9,6 +9,10 @@ export interface NewPost {
   threadKey: string;
   orderKey: string;
   content: PostContent;
+  /** Posts with the same key in a channel become one message (a review and its line comments). */
+  groupKey?: string;
+  /** Not before this (epoch ms); the enqueue's `notBefore` otherwise. */
+  notBefore?: number;
 }
 
 export interface DeliveryRecord {
@@ -95,6 +99,20 @@ export interface OutboxStore {
   retry(ids: readonly number[] | "all-dead", now: number): Promise<number>;
   /** Deletes posts that are not being sent; resolves to how many. */
   drop(ids: readonly number[]): Promise<number>;
+  /** Every post of a group in a channel, whatever its status, oldest first. */
+  listGroup(channel: string, groupKey: string): Promise<OutboxRow[]>;
+  /**
+   * Marks the group's other pending posts sent: the message just posted or updated already shows
+   * what they carry. Resolves to how many.
+   */
+  completeGroup(
+    channel: string,
+    groupKey: string,
+    /** Only posts up to this id: later ones arrived after the message was rendered. */
+    upToId: number,
+    posted: { ts: string },
+    now: number,
+  ): Promise<number>;
   /** A delivery and its posts, for `threadline explain`. */
   getDelivery(deliveryId: string): Promise<RecordedDelivery | undefined>;
   /** What Slack shows for a comment in a channel, if anything was recorded. */
@@ -205,9 +223,10 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
           thread_key: post.threadKey,
           order_key: post.orderKey,
           content: JSON.stringify(post.content),
+          group_key: post.groupKey ?? null,
           status: "pending" as const,
           attempts: 0,
-          next_attempt_at: notBefore,
+          next_attempt_at: post.notBefore ?? notBefore,
           created_at: delivery.receivedAt,
           updated_at: delivery.receivedAt,
         })),
@@ -428,6 +447,36 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
         .where("status", "!=", "sending")
         .executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+
+    async listGroup(channel, groupKey) {
+      return db
+        .selectFrom("outbox")
+        .selectAll()
+        .where("app_id", "=", appId)
+        .where("channel", "=", channel)
+        .where("group_key", "=", groupKey)
+        .orderBy("id")
+        .execute();
+    },
+
+    async completeGroup(channel, groupKey, upToId, posted, now) {
+      const result = await db
+        .updateTable("outbox")
+        .set({
+          status: "sent",
+          slack_channel: channel,
+          slack_ts: posted.ts,
+          sent_at: now,
+          updated_at: now,
+        })
+        .where("app_id", "=", appId)
+        .where("channel", "=", channel)
+        .where("group_key", "=", groupKey)
+        .where("status", "=", "pending")
+        .where("id", "<=", upToId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
 
     async getDelivery(deliveryId) {

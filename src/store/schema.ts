@@ -28,6 +28,8 @@ export interface OutboxTable {
   order_key: string;
   /** What to post (the decided event and its render settings), JSON. */
   content: string;
+  /** Posts shown together as one message (`review:<id>`: a review and its line comments). */
+  group_key: string | null;
   status: OutboxStatus;
   attempts: number;
   /** Epoch milliseconds: not sent before this (backoff, or waiting for late deliveries). */

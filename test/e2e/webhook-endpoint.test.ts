@@ -163,8 +163,9 @@ describe("config changes", () => {
 });
 
 describe("the other carried events", () => {
-  test("a review comment on a line and a review with a summary are posted", async () => {
-    await start();
+  test("a review and its line comment, delivered apart, become one message", async () => {
+    // The line comment arrives first, the review's summary a moment later: within the wait.
+    await start({ REVIEW_WAIT_MS: "1500" });
     mockInstallationToken(1);
     mockConfigFile("Codertocat", "Hello-World", CONFIG);
 
@@ -172,15 +173,51 @@ describe("the other carried events", () => {
     const review = asAppDelivery(loadFixture("pull_request_review.submitted"));
     review.review.state = "changes_requested";
     review.review.body = "Please add a test.";
+    expect(reviewComment.comment.pull_request_review_id).toBe(review.review.id);
 
     expect((await app.deliver("pull_request_review_comment", reviewComment)).status).toBe(200);
     expect((await app.deliver("pull_request_review", review)).status).toBe(200);
 
-    const posts = await slack.waitForMessages(2);
-    const texts = posts.map((post) => JSON.stringify(post.args.blocks));
-    expect(texts).toHaveLength(2);
-    expect(texts[0]).toContain("README.md");
-    expect(texts[1]).toContain("Please add a test.");
+    const [message] = await slack.waitForMessages(1);
+    await app.waitForLog(
+      (line) => line.msg === "nothing to change in Slack" || line.msg === "posted in Slack",
+    );
+    const blocks = JSON.stringify(message!.args.blocks);
+    // The verdict and summary first, then the line comment with its file and line.
+    expect(blocks.indexOf("Changes requested")).toBeGreaterThan(-1);
+    expect(blocks.indexOf("Please add a test.")).toBeLessThan(blocks.indexOf("README.md"));
+    expect(blocks).toContain("Maybe you should use more emoji on this line.");
+    expect(slack.posts()).toHaveLength(1);
+    expect(slack.calls.filter((call) => call.method === "chat.update")).toHaveLength(0);
+    expect(await app.store.counts()).toMatchObject({ pending: 0, sending: 0, sent: 2 });
+  });
+
+  test("a line comment arriving after its review's message was sent is added to it", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG);
+
+    const review = asAppDelivery(loadFixture("pull_request_review.submitted"));
+    review.review.state = "approved";
+    review.review.body = "Ship it.";
+    await app.deliver("pull_request_review", review);
+    const [message] = await slack.waitForMessages(1);
+
+    const straggler = asAppDelivery(loadFixture("pull_request_review_comment.created"));
+    straggler.comment.body = "One nit on this line.";
+    await app.deliver("pull_request_review_comment", straggler);
+    await app.waitForLog((line) => line.msg === "updated in Slack");
+
+    const updates = slack.calls.filter((call) => call.method === "chat.update");
+    expect(updates).toHaveLength(1);
+    // The fake answers its first post with ts 1700000000.000001: the review's message is edited.
+    expect(message!.args.channel).toBe(updates[0]!.args.channel);
+    expect(updates[0]!.args.ts).toBe("1700000000.000001");
+    const blocks = JSON.stringify(updates[0]!.args.blocks);
+    expect(blocks).toContain("Ship it.");
+    expect(blocks).toContain("One nit on this line.");
+    expect(updates[0]!.args.parse).toBe("none");
+    expect(slack.posts()).toHaveLength(1);
   });
 
   test("a comment on a plain issue is not carried and costs no GitHub call", async () => {

@@ -67,6 +67,7 @@ export async function startTestApp(
     SLACK_CHANNEL_RATE: "1000",
     SLACK_CHANNEL_BURST: "1000",
     ORDER_WINDOW_MS: "0",
+    REVIEW_WAIT_MS: "0",
     REDELIVERY_SWEEP_HOURS: "0",
     PORT: "0",
     HOST: "127.0.0.1",
