@@ -1,4 +1,5 @@
 import type { ApplicationFunction } from "probot";
+import type { PullRequestUpdate } from "./events/conversation-event.js";
 import type { ConfigSource } from "./config/config-source.js";
 import type { DeliverPosts, Explanation } from "./delivery/outgoing-post.js";
 import { CARRIED_EVENT_NAMES, PULL_REQUEST_UPDATE_NAMES } from "./events/normalize.js";
@@ -15,6 +16,8 @@ export interface ThreadlineDeps {
   explain: (deliveryId: string, explanation: Explanation) => void;
   /** Channels where a pull request's thread exists, for its parent message's updates. */
   threadChannels: (threadKey: string) => Promise<string[]>;
+  /** Keeps a pull request's newest state, for parent messages posted later. */
+  rememberPullRequest: (threadKey: string, update: PullRequestUpdate) => Promise<void>;
 }
 
 /** The Probot app: registers threadline's handlers with their dependencies. Nothing else. */

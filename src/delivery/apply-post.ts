@@ -32,7 +32,7 @@ export interface Applied {
 export async function applyPost(
   row: OutboxRow,
   content: PostContent,
-  deps: { store: OutboxStore; slack: SlackPoster },
+  deps: { store: OutboxStore; slack: SlackPoster; now: () => number },
 ): Promise<Applied> {
   if (content.type === "parent") return applyParentUpdate(row, content, deps);
   if (row.group_key) return applyGroup(row, content, deps);
@@ -65,7 +65,7 @@ function currentParts(rows: readonly OutboxRow[]): ConversationContent[] {
 async function applyGroup(
   row: OutboxRow,
   content: ConversationContent,
-  { store, slack }: { store: OutboxStore; slack: SlackPoster },
+  { store, slack, now }: { store: OutboxStore; slack: SlackPoster; now: () => number },
 ): Promise<Applied> {
   const channel = row.channel;
   const groupKey = row.group_key!;
@@ -114,7 +114,7 @@ async function applyGroup(
     const threadTs =
       index === 0
         ? content.threads
-          ? await ensureParent(row, content, { store, slack })
+          ? await ensureParent(row, content, { store, slack, now })
           : null
         : ((await store.getMessage(channel, `${groupKey}#0`))?.threadTs ?? first?.ts ?? null);
     const posted = await slack.postMessage(
@@ -133,20 +133,20 @@ async function applyGroup(
   }
   const posted = first ?? { channel, ts: "" };
   const lastSeen = rows.reduce((max, groupRow) => Math.max(max, groupRow.id), row.id);
-  await store.completeGroup(channel, groupKey, lastSeen, posted, Date.now());
+  await store.completeGroup(channel, groupKey, lastSeen, posted, now());
   return { posted, what };
 }
 
 async function applyConversation(
   row: OutboxRow,
   content: ConversationContent,
-  { store, slack }: { store: OutboxStore; slack: SlackPoster },
+  { store, slack, now }: { store: OutboxStore; slack: SlackPoster; now: () => number },
 ): Promise<Applied> {
   const { event } = content;
   const channel = row.channel;
   const itemKey = itemKeyOf(event);
   const shown = await store.getMessage(channel, itemKey);
-  const change = decideMessageChange(event, shown, Date.now());
+  const change = decideMessageChange(event, shown, now());
   const render = () => renderMessage(event, { mentions: content.mentions });
 
   switch (change.change) {
@@ -176,7 +176,9 @@ async function applyConversation(
       await store.saveMessage(channel, itemKey, { ...shown!, shownUpdatedAt: event.updatedAt });
       return { posted: { channel, ts: change.ts }, what: "updated" };
     case "post": {
-      const threadTs = content.threads ? await ensureParent(row, content, { store, slack }) : null;
+      const threadTs = content.threads
+        ? await ensureParent(row, content, { store, slack, now })
+        : null;
       const posted = await slack.postMessage(
         channel,
         render(),
@@ -193,44 +195,81 @@ async function applyConversation(
   }
 }
 
-/** The parent message of the pull request's thread in this channel, posted now if missing. */
+/** Where the newest pull request state seen for a thread is kept, whatever the channel. */
+export function pullRequestStateKey(threadKey: string): string {
+  return `pull_request/${threadKey}`;
+}
+
+function newest(...updates: (PullRequestUpdate | undefined)[]): PullRequestUpdate | undefined {
+  return updates.reduce<PullRequestUpdate | undefined>(
+    (best, update) =>
+      update && (!best || Date.parse(update.updatedAt) > Date.parse(best.updatedAt))
+        ? update
+        : best,
+    undefined,
+  );
+}
+
+/**
+ * The parent message of the pull request's thread in this channel, posted now if missing, showing
+ * the newest state known: the pull request's own news (kept even before any thread existed) or
+ * what the comment's payload said. News that lands while the parent is being posted is applied
+ * right after.
+ */
 async function ensureParent(
   row: OutboxRow,
   content: ConversationContent,
-  { store, slack }: { store: OutboxStore; slack: SlackPoster },
+  { store, slack }: { store: OutboxStore; slack: SlackPoster; now: () => number },
 ): Promise<string> {
   const thread = await store.getThread(row.channel, row.thread_key);
   if (thread?.parentTs) return thread.parentTs;
-  const known = thread?.pullRequest
-    ? (JSON.parse(thread.pullRequest) as PullRequestUpdate)
-    : undefined;
+  const remembered = async () => {
+    const saved = await store.getState(pullRequestStateKey(row.thread_key));
+    return saved ? (JSON.parse(saved) as PullRequestUpdate) : undefined;
+  };
   const { event } = content;
-  const update: PullRequestUpdate = known ?? {
+  const fromComment: PullRequestUpdate = {
     repository: event.repository,
     pullRequest: {
       ...event.pullRequest,
-      state: event.pullRequest.draft ? "draft" : "open",
-      head: "",
+      state: event.pullRequest.state ?? (event.pullRequest.draft ? "draft" : "open"),
+      head: event.pullRequest.head ?? "",
     },
     updatedAt: event.createdAt,
   };
-  const parent = await slack.postMessage(row.channel, renderParent(update));
+  const known = thread?.pullRequest
+    ? (JSON.parse(thread.pullRequest) as PullRequestUpdate)
+    : undefined;
+  const shown = newest(fromComment, known, await remembered())!;
+  const parent = await slack.postMessage(row.channel, renderParent(shown));
   await store.saveThread(row.channel, row.thread_key, {
     parentTs: parent.ts,
-    pullRequest: JSON.stringify(update),
-    pullRequestUpdatedAt: thread?.pullRequestUpdatedAt ?? null,
+    pullRequest: JSON.stringify(shown),
+    pullRequestUpdatedAt: shown.updatedAt,
   });
+  const latest = await remembered();
+  if (latest && Date.parse(latest.updatedAt) > Date.parse(shown.updatedAt)) {
+    await slack.updateMessage(row.channel, parent.ts, renderParent(latest));
+    await store.saveThread(row.channel, row.thread_key, {
+      parentTs: parent.ts,
+      pullRequest: JSON.stringify(latest),
+      pullRequestUpdatedAt: latest.updatedAt,
+    });
+  }
   return parent.ts;
 }
 
 async function applyParentUpdate(
   row: OutboxRow,
   content: ParentContent,
-  { store, slack }: { store: OutboxStore; slack: SlackPoster },
+  { store, slack }: { store: OutboxStore; slack: SlackPoster; now: () => number },
 ): Promise<Applied> {
   const { update } = content;
   const thread = await store.getThread(row.channel, row.thread_key);
-  if (thread?.pullRequestUpdatedAt && update.updatedAt < thread.pullRequestUpdatedAt) {
+  if (
+    thread?.pullRequestUpdatedAt &&
+    Date.parse(update.updatedAt) <= Date.parse(thread.pullRequestUpdatedAt)
+  ) {
     return {
       posted: { channel: row.channel, ts: thread.parentTs ?? "" },
       what: "nothing",

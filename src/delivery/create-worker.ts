@@ -162,7 +162,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const startedAt = now();
     let applied;
     try {
-      applied = await applyPost(row, content, { store, slack });
+      applied = await applyPost(row, content, { store, slack, now });
     } catch (error) {
       metrics.slackLatency.observe({ outcome: "error" }, (now() - startedAt) / 1000);
       if (isGone(error)) {

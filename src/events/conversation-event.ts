@@ -34,6 +34,10 @@ export interface PullRequestSummary {
    */
   base: string | undefined;
   author: string;
+  /** Where the pull request stood when the event happened (for the thread's parent message). */
+  state?: PullRequestState;
+  /** Head branch, when the payload carries it. */
+  head?: string;
 }
 
 export interface RepositorySummary {
@@ -97,10 +101,7 @@ export type PullRequestState = "open" | "draft" | "merged" | "closed";
 /** A pull request's own news (`pull_request` events), for the parent message of its threads. */
 export interface PullRequestUpdate {
   repository: RepositorySummary;
-  pullRequest: PullRequestSummary & {
-    state: PullRequestState;
-    head: string;
-  };
+  pullRequest: PullRequestSummary & { state: PullRequestState; head: string };
   /** ISO-8601 `updated_at` of the pull request: the newest update wins. */
   updatedAt: string;
 }

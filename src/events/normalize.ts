@@ -92,6 +92,13 @@ function normalizeIssueComment(
     labels: labelNames(issue.labels),
     base: undefined,
     author: issue.user?.login ?? "ghost",
+    state: issue.pull_request.merged_at
+      ? "merged"
+      : issue.state === "closed"
+        ? "closed"
+        : issue.draft
+          ? "draft"
+          : "open",
   };
   return {
     event: {
@@ -116,11 +123,22 @@ interface PullRequestLike {
   draft?: boolean;
   labels?: readonly LabelLike[];
   base: { ref: string };
+  head: { ref: string };
+  state: string;
+  merged_at?: string | null;
   user: UserLike | null;
 }
 
 function toPullRequest(pullRequest: PullRequestLike): PullRequestSummary {
   return {
+    state: pullRequest.merged_at
+      ? "merged"
+      : pullRequest.state === "closed"
+        ? "closed"
+        : pullRequest.draft
+          ? "draft"
+          : "open",
+    head: pullRequest.head.ref,
     number: pullRequest.number,
     title: pullRequest.title,
     htmlUrl: pullRequest.html_url,

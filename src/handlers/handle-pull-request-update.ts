@@ -1,10 +1,13 @@
 import type { Context } from "probot";
+import type { PullRequestUpdate } from "../events/conversation-event.js";
 import type { DeliverPosts } from "../delivery/outgoing-post.js";
 import { normalizePullRequestUpdate, type PULL_REQUEST_UPDATE_NAMES } from "../events/normalize.js";
 
 export interface PullRequestUpdateDeps {
   /** Channels where the pull request's thread exists. */
   threadChannels: (threadKey: string) => Promise<string[]>;
+  /** Keeps the pull request's newest state, for parents posted later. */
+  rememberPullRequest: (threadKey: string, update: PullRequestUpdate) => Promise<void>;
   deliver: DeliverPosts;
 }
 
@@ -20,6 +23,7 @@ export function createPullRequestUpdateHandler(deps: PullRequestUpdateDeps) {
       event: `pull_request.${context.payload.action}`,
       pullRequest: threadKey,
     });
+    await deps.rememberPullRequest(threadKey, update);
     const channels = await deps.threadChannels(threadKey);
     if (channels.length === 0) {
       log.debug(

@@ -438,49 +438,37 @@ describe("the parent follows the pull request", () => {
     ).toBe(true);
   });
 
-  // KNOWN BUG: the pull_request handler looks only for threads whose parent is already recorded,
-  // so news that arrives while the first comment waits in the outbox (ORDER_WINDOW_MS, a busy
-  // channel, or the parent's own request in flight) is dropped, and the parent says Open forever.
-  // "Close with comment" on GitHub sends exactly this pair. Remove `.failing` once fixed.
-  test.failing(
-    "merged while the first comment's parent is being posted: the parent says Merged",
-    async () => {
-      await start();
-      slack.delayAnswers("hold");
-      await deliverComment({ n: 1 });
-      await eventually(() => slack.unanswered() === 1);
+  // "Close with comment" on GitHub sends exactly this pair.
+  test("merged while the first comment's parent is being posted: the parent says Merged", async () => {
+    await start();
+    slack.delayAnswers("hold");
+    await deliverComment({ n: 1 });
+    await eventually(() => slack.unanswered() === 1);
 
-      await deliver(
-        "pull_request",
-        pullRequestEvent("closed", { state: "closed", merged: true, updatedAt: 100 }),
-      );
-      slack.delayAnswers(0);
-      slack.release();
+    await deliver(
+      "pull_request",
+      pullRequestEvent("closed", { state: "closed", merged: true, updatedAt: 100 }),
+    );
+    slack.delayAnswers(0);
+    slack.release();
 
-      await settled();
-      const last = transcript().filter((line) => line.includes(": Codertocat/Hello-World#1: "));
-      expect(last.at(-1)).toMatch(/\(🟣 Merged\)$/);
-    },
-  );
+    await settled();
+    const last = transcript().filter((line) => line.includes(": Codertocat/Hello-World#1: "));
+    expect(last.at(-1)).toMatch(/\(🟣 Merged\)$/);
+  });
 
-  // KNOWN BUG: the parent posted for a comment takes its state from the comment's payload but
-  // ignores `issue.state` and `issue.pull_request.merged_at` (and `pull_request.state`/`merged_at`
-  // for review comments), so the first comment on a merged pull request opens an "Open" thread.
-  test.failing(
-    "the first comment on an already merged pull request: the parent says Merged",
-    async () => {
-      await start();
-      const payload = issueComment({ n: 1 });
-      payload.issue.state = "closed";
-      payload.issue.closed_at = at(0);
-      payload.issue.pull_request!.merged_at = at(0);
+  test("the first comment on an already merged pull request: the parent says Merged", async () => {
+    await start();
+    const payload = issueComment({ n: 1 });
+    payload.issue.state = "closed";
+    payload.issue.closed_at = at(0);
+    payload.issue.pull_request!.merged_at = at(0);
 
-      await deliver("issue_comment", payload);
+    await deliver("issue_comment", payload);
 
-      await settled();
-      expect(transcript()[0]).toBe(`#1 in ${CHANNEL}: ${parentText(1, "🟣 Merged")}`);
-    },
-  );
+    await settled();
+    expect(transcript()[0]).toBe(`#1 in ${CHANNEL}: ${parentText(1, "🟣 Merged")}`);
+  });
 });
 
 describe("edits", () => {
@@ -655,15 +643,14 @@ describe("review comments", () => {
     expect(shownBlocks(slack.calls[2]!)).not.toContain("<!here>");
   });
 
-  test("the parent from a review comment shows no empty head branch", async () => {
+  test("the parent from a review comment shows its base and head branches", async () => {
     await start();
     await deliver("pull_request_review_comment", reviewComment({ n: 1 }));
 
     await settled();
-    // A review comment's payload knows the base but the parent is built without the head; until
-    // a pull_request event brings both, the parent names neither rather than "`master` ← ``".
+    // A review comment's payload carries both branches, so its parent names them.
     expect(shownBlocks(slack.calls[0]!)).toContain(
-      "🟢 Open · opened by Codertocat · comments in the thread",
+      "🟢 Open · opened by Codertocat · `master` ← `changes` · comments in the thread",
     );
   });
 });
