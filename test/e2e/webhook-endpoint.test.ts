@@ -74,7 +74,7 @@ describe("a signed pull-request comment", () => {
     expect(response.status).toBe(200);
     const posts = await slack.waitForMessages(1);
     expect(posts).toHaveLength(1);
-    expect(await app.store.counts()).toMatchObject({ pending: 0, sending: 0, sent: 1, dead: 0 });
+    expect(await app.drained()).toMatchObject({ pending: 0, sending: 0, sent: 1, dead: 0 });
     const [post] = posts;
     expect(post!.authorization).toBe(`Bearer ${TEST_SLACK_TOKEN}`);
     expect(post!.args).toMatchObject({
@@ -189,7 +189,7 @@ describe("the other carried events", () => {
     expect(blocks).toContain("Maybe you should use more emoji on this line.");
     expect(slack.posts()).toHaveLength(1);
     expect(slack.calls.filter((call) => call.method === "chat.update")).toHaveLength(0);
-    expect(await app.store.counts()).toMatchObject({ pending: 0, sending: 0, sent: 2 });
+    expect(await app.drained()).toMatchObject({ pending: 0, sending: 0, sent: 2 });
   });
 
   test("a line comment arriving after its review's message was sent is added to it", async () => {
@@ -218,6 +218,52 @@ describe("the other carried events", () => {
     expect(blocks).toContain("One nit on this line.");
     expect(updates[0]!.args.parse).toBe("none");
     expect(slack.posts()).toHaveLength(1);
+  });
+
+  test("a line comment deleted from a review, and the review's summary edited, edit its one message", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG);
+
+    const review = asAppDelivery(loadFixture("pull_request_review.submitted"));
+    review.review.state = "commented";
+    review.review.body = "A few notes.";
+    const lineComment = asAppDelivery(loadFixture("pull_request_review_comment.created"));
+    lineComment.comment.body = "This line goes.";
+    await app.deliver("pull_request_review", review);
+    await app.deliver("pull_request_review_comment", lineComment);
+    // What the review's one message shows now: its post, or its latest edit.
+    const shown = (): string =>
+      JSON.stringify(
+        slack.calls
+          .filter((call) => call.method === "chat.postMessage" || call.method === "chat.update")
+          .at(-1)?.args.blocks ?? [],
+      );
+    const until = async (condition: () => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`the review's message ended as ${shown()}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    await until(() => shown().includes("A few notes.") && shown().includes("This line goes."));
+
+    const deletion = asAppDelivery(loadFixture("pull_request_review_comment.created"));
+    deletion.action = "deleted" as never;
+    deletion.comment.body = "This line goes.";
+    await app.deliver("pull_request_review_comment", deletion);
+    const edited = asAppDelivery(loadFixture("pull_request_review.submitted"));
+    edited.action = "edited" as never;
+    edited.review.state = "commented";
+    edited.review.body = "A few notes, revised.";
+    await app.deliver("pull_request_review", edited);
+    // Both changes end in the one message, whichever of them is applied first.
+    await until(
+      () => shown().includes("A few notes, revised.") && !shown().includes("This line goes."),
+    );
+    expect(slack.calls.filter((call) => call.method === "chat.update").length).toBeGreaterThan(0);
+    expect(slack.posts()).toHaveLength(1);
+    expect(await app.drained()).toMatchObject({ pending: 0, sending: 0, dead: 0 });
   });
 
   test("a comment on a plain issue is not carried and costs no GitHub call", async () => {

@@ -30,6 +30,8 @@ export interface TestApp extends RunningApp {
   settings: Settings;
   /** The App's outbox (in memory unless the test passed its own). */
   store: OutboxStore;
+  /** Resolves with the outbox's counts once nothing is pending or being sent. */
+  drained(timeoutMs?: number): Promise<Awaited<ReturnType<OutboxStore["counts"]>>>;
   /** Resolves with the first log line that matches; rejects after `timeoutMs`. */
   waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   /** Every line the App logged, parsed. */
@@ -105,6 +107,16 @@ export async function startTestApp(
     settings,
     store,
     logs,
+    async drained(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const counts = await store.counts();
+        if (counts.pending === 0 && counts.sending === 0) return counts;
+        if (Date.now() > deadline)
+          throw new Error(`the outbox never drained: ${JSON.stringify(counts)}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     async waitForLog(match, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
