@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
+import { useStrictNock } from "../helpers/strict-nock.js";
 import { runOutboxCommand } from "../../src/cli/run-outbox-command.js";
 import { asAppDelivery, loadPullRequestCommentFixture } from "../fixtures/index.js";
 import { mockConfigFile, mockInstallationToken } from "../helpers/fake-github.js";
@@ -19,11 +20,7 @@ ignore:
 let slack: FakeSlack;
 let app: TestApp;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-});
-afterAll(() => nock.enableNetConnect());
+useStrictNock({ allowLocal: true });
 
 beforeEach(async () => {
   slack = await startFakeSlack();

@@ -1,5 +1,6 @@
-import { afterEach, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
+import { useStrictNock } from "../helpers/strict-nock.js";
 import { ProbotOctokit } from "probot";
 import { ConfigError } from "../../src/config/config-error.js";
 import { loadConfig } from "../../src/config/load-config.js";
@@ -26,9 +27,7 @@ function contents(owner: string, repo: string, path = ".github/threadline.yml") 
 const RAW = { "content-type": "text/plain; charset=utf-8" };
 const NOT_FOUND = { message: "Not Found" };
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
+useStrictNock({ allowLocal: false });
 
 afterEach(() => {
   // Every mocked request was made, and nothing else was.

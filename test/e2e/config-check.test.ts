@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
+import { useStrictNock } from "../helpers/strict-nock.js";
 import { asAppDelivery, loadFixture } from "../fixtures/index.js";
 import { CONFIG_PATH, github, mockInstallationToken } from "../helpers/fake-github.js";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.js";
@@ -27,11 +28,7 @@ interface CheckRunBody {
 let slack: FakeSlack;
 let app: TestApp;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-});
-afterAll(() => nock.enableNetConnect());
+useStrictNock({ allowLocal: true });
 
 beforeEach(async () => {
   // Fake Slack too, so a call to Slack (there must be none) would be seen rather than leave the host.

@@ -5,8 +5,9 @@
  * Everything goes through the real endpoint, the real outbox and @slack/web-api's real HTTP path
  * against the fake Slack; each test asserts the exact calls Slack received, in order.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
+import { useStrictNock } from "../helpers/strict-nock.js";
 import { asAppDelivery, loadFixture, loadPullRequestCommentFixture } from "../fixtures/index.js";
 import { mockConfigFile, mockInstallationToken } from "../helpers/fake-github.js";
 import { startFakeSlack, type FakeSlack, type ReceivedCall } from "../helpers/fake-slack.js";
@@ -24,11 +25,7 @@ const SLOW = 30_000;
 let slack: FakeSlack;
 let app: TestApp | undefined;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-});
-afterAll(() => nock.enableNetConnect());
+useStrictNock({ allowLocal: true });
 
 beforeEach(async () => {
   slack = await startFakeSlack();

@@ -4,8 +4,9 @@
  * were made. Everything goes through the real endpoint, the real outbox and @slack/web-api's real
  * HTTP path against a scripted fake Slack.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
+import { useStrictNock } from "../helpers/strict-nock.js";
 import type { AppOverrides } from "../../src/start-app.js";
 import { asAppDelivery, loadPullRequestCommentFixture } from "../fixtures/index.js";
 import { github, mockConfigFile, mockInstallationToken } from "../helpers/fake-github.js";
@@ -33,11 +34,7 @@ const SLOW = 30_000;
 let slack: FakeSlack;
 let app: TestApp | undefined;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-});
-afterAll(() => nock.enableNetConnect());
+useStrictNock({ allowLocal: true });
 
 beforeEach(async () => {
   slack = await startFakeSlack();

@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import { request as httpRequest } from "node:http";
 import nock from "nock";
+import { useStrictNock } from "../helpers/strict-nock.js";
 import { signBody } from "../../src/server/verify-signature.js";
 import {
   asAppDelivery,
@@ -37,11 +38,7 @@ function prComment() {
   return payload;
 }
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-});
-afterAll(() => nock.enableNetConnect());
+useStrictNock({ allowLocal: true });
 
 beforeEach(async () => {
   slack = await startFakeSlack();
