@@ -4,7 +4,6 @@ import type { EmitterWebhookEvent } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createConfigCache } from "./config/config-cache.js";
-import { pullRequestStateKey } from "./delivery/apply-post.js";
 import { createChannelPacer } from "./delivery/channel-pacer.js";
 import { createOutboxDelivery } from "./delivery/create-outbox-delivery.js";
 import {
@@ -13,10 +12,10 @@ import {
   type HookDelivery,
 } from "./delivery/create-redelivery-sweep.js";
 import { createWorker } from "./delivery/create-worker.js";
+import { rememberPullRequestState } from "./delivery/pull-request-state.js";
 import type { Explanation } from "./delivery/outgoing-post.js";
 import type { RetryPolicy } from "./delivery/retry-policy.js";
 import type { Settings } from "./env.js";
-import type { PullRequestUpdate } from "./events/conversation-event.js";
 import { threadline } from "./index.js";
 import { createMetrics } from "./metrics/create-metrics.js";
 import { createHttpServer } from "./server/create-http-server.js";
@@ -115,14 +114,8 @@ export async function startApp(
       configs: createConfigCache({ ttlMs: overrides.configTtlMs ?? 60_000 }),
       defaultChannel: settings.defaultChannel,
       threadChannels: (threadKey) => store.threadChannels(threadKey),
-      async rememberPullRequest(threadKey, update) {
-        const key = pullRequestStateKey(threadKey);
-        const saved = await store.getState(key);
-        const known = saved ? (JSON.parse(saved) as PullRequestUpdate) : undefined;
-        if (!known || Date.parse(update.updatedAt) > Date.parse(known.updatedAt)) {
-          await store.setState(key, JSON.stringify(update));
-        }
-      },
+      rememberPullRequest: (threadKey, update) =>
+        rememberPullRequestState(store, threadKey, update),
       explain: (deliveryId, explanation) => explanations.set(deliveryId, explanation),
       deliver: createOutboxDelivery({
         store,

@@ -8,6 +8,7 @@ import type { PostedMessage, SlackPoster } from "../slack/create-slack-client.js
 import type { OutboxStore } from "../store/outbox-store.js";
 import type { OutboxRow } from "../store/schema.js";
 import { decideMessageChange } from "./decide-message-change.js";
+import { newestUpdate, readPullRequestState } from "./pull-request-state.js";
 import {
   itemKeyOf,
   type ConversationContent,
@@ -195,21 +196,6 @@ async function applyConversation(
   }
 }
 
-/** Where the newest pull request state seen for a thread is kept, whatever the channel. */
-export function pullRequestStateKey(threadKey: string): string {
-  return `pull_request/${threadKey}`;
-}
-
-function newest(...updates: (PullRequestUpdate | undefined)[]): PullRequestUpdate | undefined {
-  return updates.reduce<PullRequestUpdate | undefined>(
-    (best, update) =>
-      update && (!best || Date.parse(update.updatedAt) > Date.parse(best.updatedAt))
-        ? update
-        : best,
-    undefined,
-  );
-}
-
 /**
  * The parent message of the pull request's thread in this channel, posted now if missing, showing
  * the newest state known: the pull request's own news (kept even before any thread existed) or
@@ -223,10 +209,7 @@ async function ensureParent(
 ): Promise<string> {
   const thread = await store.getThread(row.channel, row.thread_key);
   if (thread?.parentTs) return thread.parentTs;
-  const remembered = async () => {
-    const saved = await store.getState(pullRequestStateKey(row.thread_key));
-    return saved ? (JSON.parse(saved) as PullRequestUpdate) : undefined;
-  };
+  const remembered = () => readPullRequestState(store, row.thread_key);
   const { event } = content;
   const fromComment: PullRequestUpdate = {
     repository: event.repository,
@@ -240,7 +223,7 @@ async function ensureParent(
   const known = thread?.pullRequest
     ? (JSON.parse(thread.pullRequest) as PullRequestUpdate)
     : undefined;
-  const shown = newest(fromComment, known, await remembered())!;
+  const shown = newestUpdate(fromComment, known, await remembered())!;
   const parent = await slack.postMessage(row.channel, renderParent(shown));
   await store.saveThread(row.channel, row.thread_key, {
     parentTs: parent.ts,
