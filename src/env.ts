@@ -33,6 +33,11 @@ export interface Settings {
   reviewWaitMs: number;
   /** Hours between sweeps for deliveries GitHub failed to make; 0 turns the sweep off. */
   redeliverySweepHours: number;
+  /**
+   * How long a replica's claim on a post (and its channel) lasts: a replica that dies mid-send
+   * gives its posts back after this.
+   */
+  claimLeaseMs: number;
 }
 
 /** Raised when the environment cannot run the App; the message names every variable to fix. */
@@ -161,6 +166,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     problems,
   );
 
+  const claimLeaseMs = readInteger("CLAIM_LEASE_MS", env.CLAIM_LEASE_MS, 60_000, problems);
+  if (claimLeaseMs < 3 * slackTimeoutMs) {
+    problems.push(
+      `CLAIM_LEASE_MS (${claimLeaseMs}) must be at least three times SLACK_TIMEOUT_MS (${slackTimeoutMs}): a post can take a few Slack calls, and a claim that expires mid-send lets another replica send it twice`,
+    );
+  }
+
   const gheHost = nonEmpty(env.GHE_HOST);
   const githubApiUrl = gheHost
     ? `${nonEmpty(env.GHE_PROTOCOL) ?? "https"}://${gheHost}/api/v3`
@@ -199,6 +211,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     orderWindowMs,
     reviewWaitMs,
     redeliverySweepHours,
+    claimLeaseMs,
   };
 }
 
@@ -209,5 +222,18 @@ export function secretsOf(settings: Settings): string[] {
     settings.webhookSecret,
     settings.previousWebhookSecret,
     settings.slackBotToken,
+    ...databasePasswordsOf(settings.databaseUrl),
   ].filter((secret): secret is string => Boolean(secret));
+}
+
+/** The password in DATABASE_URL, if any, as written and decoded. */
+function databasePasswordsOf(databaseUrl: string | undefined): string[] {
+  if (!databaseUrl || !URL.canParse(databaseUrl)) return [];
+  const { password } = new URL(databaseUrl);
+  if (!password) return [];
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password];
+  }
 }

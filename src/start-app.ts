@@ -1,10 +1,12 @@
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
+import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
 import type { EmitterWebhookEvent } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createConfigCache } from "./config/config-cache.js";
-import { createChannelPacer } from "./delivery/channel-pacer.js";
+import { createSharedConfigSource } from "./config/shared-config-changes.js";
 import { createOutboxDelivery } from "./delivery/create-outbox-delivery.js";
 import {
   createRedeliverySweep,
@@ -22,7 +24,7 @@ import { createHttpServer } from "./server/create-http-server.js";
 import { createWebhookHandler } from "./server/create-webhook-handler.js";
 import { startWebhookProxy } from "./server/start-webhook-proxy.js";
 import { createSlackClient, type SlackPoster } from "./slack/create-slack-client.js";
-import { openStore, parseDatabaseUrl } from "./store/open-store.js";
+import { describeStoreLocation, openStore, parseDatabaseUrl } from "./store/open-store.js";
 import type { OutboxStore } from "./store/outbox-store.js";
 
 export interface AppOverrides {
@@ -32,6 +34,8 @@ export interface AppOverrides {
   store?: OutboxStore;
   /** Config cache lifetime; a minute by default. */
   configTtlMs?: number;
+  /** How often to apply config changes other replicas saw; two seconds by default. */
+  configChangesPollMs?: number;
   retryPolicy?: RetryPolicy;
   /** Worker poll interval; tests shorten it. */
   pollIntervalMs?: number;
@@ -61,19 +65,13 @@ export async function startApp(
   overrides: AppOverrides = {},
 ): Promise<RunningApp> {
   const now = overrides.now ?? Date.now;
-  const store =
-    overrides.store ?? (await openStore(parseDatabaseUrl(settings.databaseUrl), settings.appId));
+  const location = parseDatabaseUrl(settings.databaseUrl);
+  const store = overrides.store ?? (await openStore(location, settings.appId));
+  if (!overrides.store) log.info({ store: describeStoreLocation(location) }, "store open");
   const metrics = createMetrics(store, now);
-
-  // One process owns an SQLite file, so any post still marked as being sent was cut off by a crash.
-  const uncertain = await store.reclaimExpired(Number.MAX_SAFE_INTEGER);
-  if (uncertain > 0) {
-    metrics.postsUncertain.inc(uncertain);
-    log.warn(
-      { posts: uncertain },
-      "posts were being sent when the App last stopped; they are sent again, and Slack shows any it had already accepted twice",
-    );
-  }
+  // Names this process in its claims and leases. Only one live process can hold a host's port,
+  // so a replica restarted on the same host and port knows the claims it finds were its own.
+  const replicaId = `${hostname()}:${settings.port || randomUUID()}`;
 
   const probot = new Probot({
     appId: settings.appId,
@@ -94,10 +92,9 @@ export async function startApp(
   const worker = createWorker({
     store,
     slack,
-    pacer: createChannelPacer({
-      ratePerSecond: settings.slackChannelRate,
-      burst: settings.slackChannelBurst,
-    }),
+    pace: { ratePerSecond: settings.slackChannelRate, burst: settings.slackChannelBurst },
+    leaseMs: settings.claimLeaseMs,
+    holder: replicaId,
     log: log.child({ name: "outbox" }),
     metrics,
     ...(overrides.retryPolicy ? { policy: overrides.retryPolicy } : {}),
@@ -109,9 +106,14 @@ export async function startApp(
   const queuedNow = new Set<string>();
   // Why deliveries that carry nothing were dropped, kept until the delivery is recorded.
   const explanations = new Map<string, Explanation>();
+  const configs = createSharedConfigSource(
+    createConfigCache({ ttlMs: overrides.configTtlMs ?? 60_000 }),
+    store,
+    log.child({ name: "config" }),
+  );
   await probot.load(
     threadline({
-      configs: createConfigCache({ ttlMs: overrides.configTtlMs ?? 60_000 }),
+      configs,
       defaultChannel: settings.defaultChannel,
       threadChannels: (threadKey) => store.threadChannels(threadKey),
       rememberPullRequest: (threadKey, update) =>
@@ -234,7 +236,17 @@ export async function startApp(
   const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
   const url = `http://${host}:${port}`;
 
+  // After binding the port: a second process started by mistake on it fails before touching claims.
+  const uncertain = await store.recoverAfterRestart(now(), replicaId);
+  if (uncertain > 0) {
+    metrics.postsUncertain.inc(uncertain);
+    log.warn(
+      { posts: uncertain },
+      "posts were being sent when the App last stopped; they are sent again, and Slack shows any it had already accepted twice",
+    );
+  }
   worker.start();
+  configs.start(overrides.configChangesPollMs ?? 2_000);
   const sweep =
     settings.redeliverySweepHours > 0
       ? createRedeliverySweep({
@@ -242,6 +254,7 @@ export async function startApp(
           store,
           log: log.child({ name: "sweep" }),
           intervalMs: settings.redeliverySweepHours * 3_600_000,
+          holder: replicaId,
           now,
         })
       : undefined;
@@ -262,6 +275,7 @@ export async function startApp(
       closing = true;
       proxy?.close();
       sweep?.stop();
+      configs.stop();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await worker.stop(graceMs);

@@ -2,7 +2,7 @@ import { describe, expect, test } from "@jest/globals";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { needsAppSetup, readSettings, SettingsError } from "../src/env.js";
+import { needsAppSetup, readSettings, secretsOf, SettingsError } from "../src/env.js";
 import { TEST_PRIVATE_KEY } from "./helpers/start-test-app.js";
 
 const COMPLETE = {
@@ -75,6 +75,25 @@ describe("readSettings", () => {
     expect(settings.previousWebhookSecret).toBe("old");
     expect(settings.defaultChannel).toBe("C0DEFAULT01");
     expect(settings.logFormat).toBe("json");
+  });
+
+  test("a claim's lease must outlast a few Slack calls, so a live replica's post is never taken over", () => {
+    expect(readSettings(COMPLETE).claimLeaseMs).toBe(60_000);
+    expect(
+      readSettings({ ...COMPLETE, SLACK_TIMEOUT_MS: "1000", CLAIM_LEASE_MS: "3000" }),
+    ).toMatchObject({ slackTimeoutMs: 1_000, claimLeaseMs: 3_000 });
+    expect(problemsOf({ ...COMPLETE, CLAIM_LEASE_MS: "20000" })).toEqual([
+      "CLAIM_LEASE_MS (20000) must be at least three times SLACK_TIMEOUT_MS (10000): a post can take a few Slack calls, and a claim that expires mid-send lets another replica send it twice",
+    ]);
+  });
+
+  test("the database password counts as a secret, as written in the URL and decoded", () => {
+    const settings = readSettings({
+      ...COMPLETE,
+      DATABASE_URL: "postgres://threadline:p%40ss%2Fword@db:5432/threadline",
+    });
+    expect(secretsOf(settings)).toEqual(expect.arrayContaining(["p%40ss%2Fword", "p@ss/word"]));
+    expect(secretsOf(readSettings(COMPLETE))).toHaveLength(3);
   });
 
   test("the setup flow runs only before the App exists, and never in production", () => {

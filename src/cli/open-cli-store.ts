@@ -54,8 +54,9 @@ export async function openCliStore(
   settings: CliStoreSettings,
   exists: (path: string) => boolean = existsSync,
 ): Promise<OutboxStore> {
-  const { path } = settings.location;
-  if (path !== ":memory:" && !exists(path)) {
+  const { location } = settings;
+  const path = location.kind === "sqlite" ? location.path : undefined;
+  if (path !== undefined && path !== ":memory:" && !exists(path)) {
     throw new Error(
       settings.fromDatabaseUrl
         ? `there is no database at ${path} (from DATABASE_URL): point DATABASE_URL at the App's database`

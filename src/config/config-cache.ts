@@ -76,6 +76,11 @@ export function createConfigCache(options: ConfigCacheOptions = {}): ConfigSourc
         if (key.startsWith(prefix)) inFlight.delete(key);
       }
     },
+
+    invalidateAll() {
+      cache.clear();
+      inFlight.clear();
+    },
   };
 }
 

@@ -14,4 +14,6 @@ export interface ConfigSource {
    * which is the fallback for all of them.
    */
   invalidateOwner(owner: string): void;
+  /** Forget everything (changes were missed, so any entry may be stale). */
+  invalidateAll(): void;
 }

@@ -1,58 +1,33 @@
 /**
- * Slack allows about one message per second per channel, with short bursts. A token bucket per
- * channel keeps to that, and a 429's Retry-After blocks that channel alone.
+ * Slack allows about one message per second per channel, with short bursts, and a 429's
+ * Retry-After holds that channel alone. Every replica shares each channel's pace through the
+ * store, so the whole of it is one number: the time the channel's next message may go. This is
+ * the generic cell rate algorithm, a token bucket that needs no counter and no clock of its own.
  */
-export interface ChannelPacer {
-  /** Takes a sending slot for `channel` if one is free now. */
-  tryTake(channel: string, now: number): boolean;
-  /** Holds the channel until `until` (Slack said Retry-After). */
-  block(channel: string, until: number, now: number): void;
-  blockedUntil(channel: string): number;
-}
-
-export interface PacerOptions {
+export interface Pace {
   /** Messages per second per channel. */
   ratePerSecond: number;
   /** Messages that may go at once after a quiet spell. */
   burst: number;
 }
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-  blockedUntil: number;
+/**
+ * Takes a sending slot at `now` from a channel whose next message may go at `readyAt`: resolves
+ * to the channel's next `readyAt`, or undefined when no slot is free yet.
+ */
+export function takeSlot(readyAt: number, now: number, pace: Pace): number | undefined {
+  if (readyAt > now) return undefined;
+  const interval = 1000 / pace.ratePerSecond;
+  const tolerance = (Math.max(1, pace.burst) - 1) * interval;
+  // The moment the bucket would be full again had every slot been taken on schedule.
+  const scheduled = Math.max(readyAt + tolerance, now);
+  return Math.ceil(scheduled + interval - tolerance);
 }
 
-export function createChannelPacer({ ratePerSecond, burst }: PacerOptions): ChannelPacer {
-  const buckets = new Map<string, Bucket>();
-  const bucketOf = (channel: string, now: number): Bucket => {
-    let bucket = buckets.get(channel);
-    if (!bucket) {
-      bucket = { tokens: burst, updatedAt: now, blockedUntil: 0 };
-      buckets.set(channel, bucket);
-    }
-    // No refill while blocked: after a Retry-After the channel restarts gently, not with a burst.
-    const refill = (Math.max(0, now - bucket.updatedAt) / 1000) * ratePerSecond;
-    bucket.tokens = Math.min(burst, bucket.tokens + refill);
-    bucket.updatedAt = Math.max(bucket.updatedAt, now);
-    return bucket;
-  };
-  return {
-    tryTake(channel, now) {
-      const bucket = bucketOf(channel, now);
-      if (now < bucket.blockedUntil || bucket.tokens < 1) return false;
-      bucket.tokens -= 1;
-      return true;
-    },
-    block(channel, until, now) {
-      const bucket = bucketOf(channel, now);
-      bucket.blockedUntil = Math.max(bucket.blockedUntil, until);
-      // After a 429, restart gently: one message, not a whole burst.
-      bucket.tokens = Math.min(bucket.tokens, 1);
-      bucket.updatedAt = Math.max(bucket.updatedAt, bucket.blockedUntil);
-    },
-    blockedUntil(channel) {
-      return buckets.get(channel)?.blockedUntil ?? 0;
-    },
-  };
+/**
+ * Holds a channel until `until` (Slack said Retry-After). Right after it, one message goes and
+ * then the channel keeps its pace: no burst straight after a rate limit.
+ */
+export function blockUntil(readyAt: number, until: number): number {
+  return Math.max(readyAt, until);
 }

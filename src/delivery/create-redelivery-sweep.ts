@@ -21,10 +21,15 @@ export interface RedeliverySweepOptions {
   store: OutboxStore;
   log: Logger;
   intervalMs: number;
+  /** This process, as named in the sweep's lease: one replica sweeps at a time. */
+  holder: string;
   now?: () => number;
 }
 
 const LAST_SWEEP_KEY = "redelivery_sweep.last_started_at";
+const SWEEP_JOB = "redelivery_sweep";
+/** Longer than any sweep takes; a replica that dies mid-sweep frees it after this. */
+const SWEEP_LEASE_MS = 15 * 60_000;
 /** GitHub only redelivers deliveries of the last three days. */
 const REDELIVERY_HORIZON_MS = 3 * 24 * 60 * 60_000;
 /** Each sweep looks a little before the last one started, to cover deliveries it raced with. */
@@ -57,10 +62,17 @@ export function selectFailedDeliveries(
   return failed;
 }
 
+export interface SweepResult {
+  listed: number;
+  redelivered: number;
+  /** Another replica was sweeping; this one did nothing. */
+  skipped?: boolean;
+}
+
 export interface RedeliverySweep {
   /** Runs once now, then every `intervalMs`. */
   start(): void;
-  runOnce(): Promise<{ listed: number; redelivered: number }>;
+  runOnce(): Promise<SweepResult>;
   stop(): void;
 }
 
@@ -70,11 +82,23 @@ export interface RedeliverySweep {
  * outbox's dedup makes a redelivery of something already carried harmless.
  */
 export function createRedeliverySweep(options: RedeliverySweepOptions): RedeliverySweep {
-  const { store, log, intervalMs, now = Date.now } = options;
+  const { store, log, intervalMs, holder, now = Date.now } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
-  async function runOnce() {
+  async function runOnce(): Promise<SweepResult> {
+    if (!(await store.tryLease(SWEEP_JOB, holder, now(), SWEEP_LEASE_MS))) {
+      log.debug("another replica is sweeping GitHub's delivery log; skipped");
+      return { listed: 0, redelivered: 0, skipped: true };
+    }
+    try {
+      return await sweep();
+    } finally {
+      await store.releaseLease(SWEEP_JOB, holder);
+    }
+  }
+
+  async function sweep(): Promise<SweepResult> {
     const startedAt = now();
     const last = Number((await store.getState(LAST_SWEEP_KEY)) ?? 0);
     const since = Math.max(last - OVERLAP_MS, startedAt - REDELIVERY_HORIZON_MS);

@@ -4,7 +4,7 @@ import type { SlackPoster } from "../slack/create-slack-client.js";
 import { describeSlackError } from "../slack/describe-slack-error.js";
 import type { OutboxStore } from "../store/outbox-store.js";
 import type { OutboxRow } from "../store/schema.js";
-import type { ChannelPacer } from "./channel-pacer.js";
+import type { Pace } from "./channel-pacer.js";
 import { applyPost } from "./apply-post.js";
 import type { PostContent } from "./post-content.js";
 import { decideAfterFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
@@ -22,7 +22,10 @@ function isGone(error: unknown): boolean {
 export interface WorkerOptions {
   store: OutboxStore;
   slack: SlackPoster;
-  pacer: ChannelPacer;
+  /** Slack's pace per channel, kept across every replica through the store. */
+  pace: Pace;
+  /** This replica, as its claims name it. */
+  holder: string;
   log: Logger;
   metrics: Metrics;
   policy?: RetryPolicy;
@@ -31,6 +34,8 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** A claim lasts this long; a worker that dies gives its posts back when it runs out. */
   leaseMs?: number;
+  /** How often to take back posts whose claim expired (their replica died). */
+  reclaimIntervalMs?: number;
   /** Posts in flight at once, across channels (one per channel at a time, for order). */
   maxInFlight?: number;
   /** While paused on a bad token, one post is tried this often to see if it works again. */
@@ -61,13 +66,15 @@ export function createWorker(options: WorkerOptions): Worker {
   const {
     store,
     slack,
-    pacer,
+    pace,
+    holder,
     log,
     metrics,
     policy = DEFAULT_RETRY_POLICY,
     now = Date.now,
     pollIntervalMs = 250,
     leaseMs = 60_000,
+    reclaimIntervalMs = Math.min(5_000, leaseMs / 2),
     maxInFlight = 8,
     pauseProbeMs = 30_000,
   } = options;
@@ -81,6 +88,7 @@ export function createWorker(options: WorkerOptions): Worker {
   let pause: PauseState | undefined;
   let nextProbeAt = 0;
   let wakeScheduled = false;
+  let nextReclaimAt = 0;
 
   const schedule = (delayMs: number) => {
     if (!running) return;
@@ -110,8 +118,20 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
+  async function reclaimExpired(at: number): Promise<void> {
+    nextReclaimAt = at + reclaimIntervalMs;
+    const reclaimed = await store.reclaimExpired(at);
+    if (reclaimed === 0) return;
+    metrics.postsUncertain.inc(reclaimed);
+    log.warn(
+      { posts: reclaimed },
+      "took back posts whose sender stopped answering (a replica died mid-send); they are sent again, and Slack shows any it had already accepted twice",
+    );
+  }
+
   async function claimAndSend(): Promise<void> {
     const at = now();
+    if (at >= nextReclaimAt) await reclaimExpired(at);
     if (pause && at < nextProbeAt) return;
     const room = maxInFlight - inFlight.size;
     if (room <= 0) return;
@@ -120,8 +140,7 @@ export function createWorker(options: WorkerOptions): Worker {
     for (const row of due) {
       if (!running || started >= room) break;
       if (busyChannels.has(row.channel)) continue;
-      if (!pacer.tryTake(row.channel, at)) continue;
-      if (!(await store.claim(row.id, at, leaseMs))) continue;
+      if (!(await store.claim(row, at, { leaseMs, pace, holder }))) continue;
       busyChannels.add(row.channel);
       const sending = send(row)
         .catch((error: unknown) =>
@@ -200,13 +219,15 @@ export function createWorker(options: WorkerOptions): Worker {
     );
     switch (decision.action) {
       case "retry":
-        if (decision.blockChannelUntil) pacer.block(row.channel, decision.blockChannelUntil, at);
         await store.reschedule(
           row.id,
           {
             nextAttemptAt: decision.at,
             error: `${failure.code}: ${failure.hint}`,
             countAttempt: decision.countAttempt,
+            ...(decision.blockChannelUntil
+              ? { blockChannelUntil: decision.blockChannelUntil }
+              : {}),
           },
           at,
         );

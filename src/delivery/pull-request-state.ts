@@ -28,14 +28,21 @@ export async function readPullRequestState(
   return saved ? (JSON.parse(saved) as PullRequestUpdate) : undefined;
 }
 
-/** Keeps `update` as the pull request's state unless a newer one is already kept. */
+/**
+ * Keeps `update` as the pull request's state unless a newer one is already kept. Replicas may
+ * receive two updates of one pull request at once: a compare-and-set makes the newer one win
+ * whichever writes last.
+ */
 export async function rememberPullRequestState(
   store: OutboxStore,
   threadKey: string,
   update: PullRequestUpdate,
 ): Promise<void> {
-  const known = await readPullRequestState(store, threadKey);
-  if (newestUpdate(known, update) === update) {
-    await store.setState(stateKey(threadKey), JSON.stringify(update));
+  const key = stateKey(threadKey);
+  for (;;) {
+    const saved = await store.getState(key);
+    const known = saved ? (JSON.parse(saved) as PullRequestUpdate) : undefined;
+    if (newestUpdate(known, update) !== update) return;
+    if (await store.compareAndSetState(key, saved, JSON.stringify(update))) return;
   }
 }

@@ -1,28 +1,43 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect } from "kysely";
-import { createMigrationProvider } from "./migrations.js";
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from "kysely";
+import pg from "pg";
+import { createMigrationProvider, type Dialect } from "./migrations.js";
 import { createOutboxStore, type OutboxStore } from "./outbox-store.js";
 import type { Database } from "./schema.js";
 
 /** Where the store lives, from DATABASE_URL. */
-export type StoreLocation = { kind: "sqlite"; path: string };
+export type StoreLocation = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
 
 export const DEFAULT_SQLITE_PATH = "data/threadline.db";
 
+/** A URL fit for logs and errors: the user-info part (and so any password) is masked. */
+export function maskUrl(url: string): string {
+  return url.replace(/(\/\/)[^@/\s]*@/g, "$1…@");
+}
+
 /**
  * DATABASE_URL unset: an SQLite file under ./data; `sqlite:///abs/file.db` or `sqlite:rel/file.db`:
- * that file; `sqlite::memory:`: a throwaway database (tests).
+ * that file; `sqlite::memory:`: a throwaway database (tests); `postgres://user:pass@host/db`
+ * (or `postgresql://`): a PostgreSQL database shared by any number of replicas.
  */
 export function parseDatabaseUrl(url: string | undefined, cwd = process.cwd()): StoreLocation {
   if (!url) return { kind: "sqlite", path: resolve(cwd, DEFAULT_SQLITE_PATH) };
+  if (/^postgres(?:ql)?:\/\//.test(url)) return { kind: "postgres", url };
   if (url === "sqlite::memory:") return { kind: "sqlite", path: ":memory:" };
   const match = /^sqlite:(?:\/\/)?(.+)$/.exec(url);
   if (match) return { kind: "sqlite", path: resolve(cwd, match[1]!) };
   throw new Error(
-    `DATABASE_URL "${url.replace(/\/\/[^@/]*@/, "//…@")}" is not supported: use sqlite:///path/to/file.db, or leave it unset for ./${DEFAULT_SQLITE_PATH}`,
+    `DATABASE_URL "${maskUrl(url)}" is not supported: use postgres://user:password@host:5432/database, sqlite:///path/to/file.db, or leave it unset for ./${DEFAULT_SQLITE_PATH}`,
   );
+}
+
+/** Where the store is, for log lines: no password. */
+export function describeStoreLocation(location: StoreLocation): string {
+  if (location.kind === "sqlite") return `SQLite at ${location.path}`;
+  const url = new URL(location.url);
+  return `PostgreSQL at ${url.hostname || "localhost"}:${url.port || "5432"}${url.pathname}`;
 }
 
 function openSqlite(path: string): SqliteDatabase.Database {
@@ -36,20 +51,91 @@ function openSqlite(path: string): SqliteDatabase.Database {
   return database;
 }
 
-/** Opens the store and brings its schema up to date; nothing above this knows which database runs. */
-export async function openStore(location: StoreLocation, appId: number): Promise<OutboxStore> {
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: openSqlite(location.path) }),
+const INT8_OID = 20;
+/**
+ * Epoch milliseconds and row ids are far below 2^53, so PostgreSQL's bigints are read as numbers
+ * (the driver's default is strings) and both stores hand the same rows up.
+ */
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export interface OpenStoreOptions {
+  /** Connections in the PostgreSQL pool (the worker, the webhook path and /metrics share it). */
+  poolSize?: number;
+}
+
+function createDatabase(
+  location: StoreLocation,
+  options: OpenStoreOptions,
+): { db: Kysely<Database>; dialect: Dialect } {
+  if (location.kind === "sqlite") {
+    return {
+      db: new Kysely<Database>({
+        dialect: new SqliteDialect({ database: openSqlite(location.path) }),
+      }),
+      dialect: "sqlite",
+    };
+  }
+  const pool = new pg.Pool({
+    connectionString: location.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+    types: pgTypes,
   });
-  const migrator = new Migrator({ db, provider: createMigrationProvider("sqlite") });
+  // An idle connection the server dropped (restart, failover) must not crash the process; the
+  // pool replaces it and the next query reports any lasting problem.
+  pool.on("error", () => {});
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    dialect: "postgres",
+  };
+}
+
+/**
+ * Opens the store and brings its schema up to date; nothing above this knows which database runs.
+ * Several replicas may open one PostgreSQL database at once: Kysely's migrator takes a lock, so
+ * exactly one of them applies a new migration.
+ */
+export async function openStore(
+  location: StoreLocation,
+  appId: number,
+  options: OpenStoreOptions = {},
+): Promise<OutboxStore> {
+  const { db, dialect } = createDatabase(location, options);
+  const where = describeStoreLocation(location);
+  // The schema the tables live in (the first of the search_path): Kysely's migration bookkeeping
+  // must sit there too, not be mistaken for another schema's in the same database.
+  let schema: string | undefined;
+  if (dialect === "postgres") {
+    try {
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+      schema = rows[0]?.schema ?? undefined;
+    } catch (error) {
+      await db.destroy();
+      throw new Error(
+        `could not reach ${where}: ${(error as Error).message || (error as { code?: string }).code}. Check that the server runs and that DATABASE_URL names its host, port, database, user and password`,
+        { cause: error },
+      );
+    }
+  }
+  const migrator = new Migrator({
+    db,
+    provider: createMigrationProvider(dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === "Error");
   if (error) {
     await db.destroy();
     throw new Error(
-      `could not migrate the store at ${location.path}${failed ? ` (migration ${failed.migrationName})` : ""}`,
+      `could not migrate the store (${where})${failed ? ` at migration ${failed.migrationName}` : ""}: ${(error as Error).message}`,
       { cause: error },
     );
   }
-  return createOutboxStore(db, appId);
+  // One process owns an SQLite file; a PostgreSQL database is shared by every replica.
+  return createOutboxStore(db, appId, { exclusive: dialect === "sqlite" });
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { takeSlot, type Pace } from "../delivery/channel-pacer.js";
 import type { PostContent } from "../delivery/post-content.js";
 import type { Database, OutboxRow, OutboxStatus } from "./schema.js";
 
@@ -39,6 +40,20 @@ export interface Reschedule {
   error: string;
   /** False for waits that are not the post's fault (a rate limit, a paused token). */
   countAttempt: boolean;
+  /** Slack rate-limited the channel: nothing goes to it, from any replica, before this. */
+  blockChannelUntil?: number;
+}
+
+/** A post to claim, as `findDue` returned it. */
+export type ClaimTarget = Pick<OutboxRow, "id" | "channel" | "thread_key" | "order_key">;
+
+export interface ClaimOptions {
+  /** The claim (of the post and of its channel) lasts this long unless finished sooner. */
+  leaseMs: number;
+  /** The replica claiming (`host:port`): only one live process can hold a host's port. */
+  holder: string;
+  /** The channel's pace, shared by every replica. */
+  pace: Pace;
 }
 
 export type OutboxCounts = Record<OutboxStatus, number>;
@@ -82,8 +97,12 @@ export interface OutboxStore {
    * not yet sent — a later comment never overtakes an earlier one that is waiting or retrying.
    */
   findDue(now: number, limit: number): Promise<OutboxRow[]>;
-  /** Takes a pending post for sending under a lease; false if someone else took it. */
-  claim(id: number, now: number, leaseMs: number): Promise<boolean>;
+  /**
+   * Takes a pending post for sending under a lease, together with its channel's sending slot:
+   * false if the post is taken or no longer first in its thread, if another post of the channel
+   * is being sent (by any replica), or if the channel's pace allows no message yet.
+   */
+  claim(post: ClaimTarget, now: number, options: ClaimOptions): Promise<boolean>;
   markSent(id: number, posted: { channel: string; ts: string }, now: number): Promise<void>;
   reschedule(id: number, retry: Reschedule, now: number): Promise<void>;
   markDead(id: number, error: string, now: number): Promise<void>;
@@ -91,6 +110,13 @@ export interface OutboxStore {
   release(id: number, now: number): Promise<void>;
   /** Posts whose claim expired (their worker died) go back to pending; resolves to how many. */
   reclaimExpired(now: number): Promise<number>;
+  /**
+   * At start: posts left being sent by a process that is gone go back to pending. A store one
+   * process owns (SQLite) knows every such post was cut off; a shared one (PostgreSQL) takes back
+   * the posts `holder` claimed in its previous life and expired claims, as the other replicas'
+   * posts are theirs. Resolves to how many.
+   */
+  recoverAfterRestart(now: number, holder: string): Promise<number>;
   counts(): Promise<OutboxCounts>;
   /** `created_at` of the oldest post not yet sent nor dead. */
   oldestWaitingSince(): Promise<number | null>;
@@ -124,10 +150,24 @@ export interface OutboxStore {
   threadChannels(threadKey: string): Promise<string[]>;
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
+  /**
+   * Sets `key` to `value` only if it still holds `expected` (undefined: only if absent), so
+   * replicas updating one key at once never overwrite each other unseen. False if it changed.
+   */
+  compareAndSetState(key: string, expected: string | undefined, value: string): Promise<boolean>;
+  /**
+   * Takes (or renews) the lease on a job that one replica at a time may run; false while another
+   * holder's lease has not expired.
+   */
+  tryLease(job: string, holder: string, now: number, leaseMs: number): Promise<boolean>;
+  releaseLease(job: string, holder: string): Promise<void>;
   close(): Promise<void>;
 }
 
 const WAITING: OutboxStatus[] = ["pending", "sending"];
+
+/** Rolls a claim's transaction back when the post was taken after its channel slot was. */
+class PostAlreadyTaken extends Error {}
 
 type Work<T> = (trx: Kysely<Database>) => Promise<T>;
 
@@ -184,8 +224,17 @@ function createGroupCommit(db: Kysely<Database>) {
   };
 }
 
+export interface OutboxStoreOptions {
+  /** One process owns the database (SQLite): at start, every post marked as being sent was cut off. */
+  exclusive: boolean;
+}
+
 /** The outbox over any Kysely database (SQLite or PostgreSQL): portable SQL only. */
-export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxStore {
+export function createOutboxStore(
+  db: Kysely<Database>,
+  appId: number,
+  { exclusive }: OutboxStoreOptions,
+): OutboxStore {
   const insertDelivery = (
     executor: Kysely<Database>,
     delivery: DeliveryRecord,
@@ -237,6 +286,35 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
   };
   const commits = createGroupCommit(db);
 
+  /**
+   * Records how a post's attempt ended and frees its channel's slot in one transaction, so the
+   * channel never stays held by a post that is no longer being sent.
+   */
+  const finishing = (
+    id: number,
+    update: (trx: Kysely<Database>) => Promise<unknown>,
+    blockChannelUntil?: number,
+  ) =>
+    db.transaction().execute(async (trx) => {
+      await update(trx);
+      await trx
+        .updateTable("channels")
+        .set({ busy_post: null, busy_until: null })
+        .where("app_id", "=", appId)
+        .where("busy_post", "=", id)
+        .execute();
+      if (blockChannelUntil === undefined) return;
+      // Never shortens a longer hold another replica already set.
+      await trx
+        .updateTable("channels")
+        .set({
+          ready_at: sql<number>`case when ready_at < ${blockChannelUntil} then ${blockChannelUntil} else ready_at end`,
+        })
+        .where("app_id", "=", appId)
+        .where("channel", "=", trx.selectFrom("outbox").select("channel").where("id", "=", id))
+        .execute();
+    });
+
   return {
     async hasDelivery(deliveryId) {
       const row = await db
@@ -272,7 +350,7 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
       const nextChannel = sql`(select next.channel from outbox as next
         where ${pending} and next.channel > threads.channel
         order by next.channel limit 1)`;
-      const { rows } = await sql<OutboxRow>`
+      const heads = await sql<{ id: number }>`
         with recursive threads(channel, thread_key) as (
           select * from (
             select channel, thread_key from outbox
@@ -295,19 +373,29 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
             (select first.id from outbox as first
               where first.app_id = ${appId} and first.status = 'pending'
                 and first.channel = threads.channel and first.thread_key = threads.thread_key
-              order by first.order_key, first.id limit 1) as id,
-            threads.channel,
-            threads.thread_key
+              order by first.order_key, first.id limit 1) as id
           from threads
           where threads.channel is not null
         )
-        select outbox.* from heads
-        join outbox on outbox.id = heads.id
-        where outbox.next_attempt_at <= ${now}
+        select id from heads
+      `.execute(db);
+      if (heads.rows.length === 0) return [];
+      // The heads' rows, fetched by primary key in a second step: joined in one statement,
+      // PostgreSQL's planner may hash the whole outbox to find a few dozen rows.
+      const { rows } = await sql<OutboxRow>`
+        select outbox.* from outbox
+        where outbox.id in (${sql.join(heads.rows.map((head) => Number(head.id)))})
+          and outbox.next_attempt_at <= ${now}
+          and not exists (
+            select 1 from channels
+            where channels.app_id = ${appId} and channels.channel = outbox.channel
+              and (channels.ready_at > ${now}
+                or (channels.busy_post is not null and channels.busy_until >= ${now}))
+          )
           and not exists (
             select 1 from outbox as sending
             where sending.app_id = ${appId} and sending.status = 'sending'
-              and sending.channel = heads.channel and sending.thread_key = heads.thread_key
+              and sending.channel = outbox.channel and sending.thread_key = outbox.thread_key
               and (sending.order_key < outbox.order_key
                 or (sending.order_key = outbox.order_key and sending.id < outbox.id))
           )
@@ -320,69 +408,145 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
       return [...perChannel.values()].slice(0, limit);
     },
 
-    async claim(id, now, leaseMs) {
-      const result = await db
-        .updateTable("outbox")
-        .set({ status: "sending", lease_until: now + leaseMs, updated_at: now })
-        .where("id", "=", id)
-        .where("status", "=", "pending")
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+    async claim(post, now, { leaseMs, pace, holder }) {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const slotOf = () =>
+            trx
+              .selectFrom("channels")
+              .select(["ready_at", "busy_post", "busy_until"])
+              .where("app_id", "=", appId)
+              .where("channel", "=", post.channel)
+              .executeTakeFirst();
+          let slot = await slotOf();
+          if (!slot) {
+            await trx
+              .insertInto("channels")
+              .values({ app_id: appId, channel: post.channel, ready_at: 0 })
+              .onConflict((conflict) => conflict.columns(["app_id", "channel"]).doNothing())
+              .execute();
+            slot = await slotOf();
+            if (!slot) return false;
+          }
+          if (slot.busy_post !== null && Number(slot.busy_until) >= now) return false;
+          const readyAt = takeSlot(Number(slot.ready_at), now, pace);
+          if (readyAt === undefined) return false;
+          // Compare-and-set on `ready_at`, which only ever grows: of replicas racing for the
+          // channel, one wins and the others see zero rows changed.
+          const channelTaken = await trx
+            .updateTable("channels")
+            .set({ ready_at: readyAt, busy_post: post.id, busy_until: now + leaseMs })
+            .where("app_id", "=", appId)
+            .where("channel", "=", post.channel)
+            .where("ready_at", "=", slot.ready_at)
+            .where((eb) => eb.or([eb("busy_post", "is", null), eb("busy_until", "<", now)]))
+            .executeTakeFirst();
+          if (Number(channelTaken.numUpdatedRows) !== 1) return false;
+          const postTaken = await trx
+            .updateTable("outbox")
+            .set({
+              status: "sending",
+              lease_until: now + leaseMs,
+              claimed_by: holder,
+              updated_at: now,
+            })
+            .where("id", "=", post.id)
+            .where("status", "=", "pending")
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom("outbox as earlier")
+                    .select("earlier.id")
+                    .where("earlier.app_id", "=", appId)
+                    .where("earlier.channel", "=", post.channel)
+                    .where("earlier.thread_key", "=", post.thread_key)
+                    .where("earlier.status", "in", WAITING)
+                    .where((eb) =>
+                      eb.or([
+                        eb("earlier.order_key", "<", post.order_key),
+                        eb.and([
+                          eb("earlier.order_key", "=", post.order_key),
+                          eb("earlier.id", "<", post.id),
+                        ]),
+                      ]),
+                    ),
+                ),
+              ),
+            )
+            .executeTakeFirst();
+          if (Number(postTaken.numUpdatedRows) !== 1) throw new PostAlreadyTaken();
+          return true;
+        });
+      } catch (error) {
+        if (error instanceof PostAlreadyTaken) return false;
+        throw error;
+      }
     },
 
     async markSent(id, posted, now) {
-      await db
-        .updateTable("outbox")
-        .set({
-          status: "sent",
-          slack_channel: posted.channel,
-          slack_ts: posted.ts,
-          sent_at: now,
-          lease_until: null,
-          last_error: null,
-          updated_at: now,
-          attempts: sql<number>`attempts + 1`,
-        })
-        .where("id", "=", id)
-        .execute();
+      await finishing(id, (trx) =>
+        trx
+          .updateTable("outbox")
+          .set({
+            status: "sent",
+            slack_channel: posted.channel,
+            slack_ts: posted.ts,
+            sent_at: now,
+            lease_until: null,
+            last_error: null,
+            updated_at: now,
+            attempts: sql<number>`attempts + 1`,
+          })
+          .where("id", "=", id)
+          .execute(),
+      );
     },
 
     async reschedule(id, retry, now) {
-      await db
-        .updateTable("outbox")
-        .set({
-          status: "pending",
-          next_attempt_at: retry.nextAttemptAt,
-          last_error: retry.error,
-          lease_until: null,
-          updated_at: now,
-          ...(retry.countAttempt ? { attempts: sql<number>`attempts + 1` } : {}),
-        })
-        .where("id", "=", id)
-        .execute();
+      await finishing(
+        id,
+        (trx) =>
+          trx
+            .updateTable("outbox")
+            .set({
+              status: "pending",
+              next_attempt_at: retry.nextAttemptAt,
+              last_error: retry.error,
+              lease_until: null,
+              updated_at: now,
+              ...(retry.countAttempt ? { attempts: sql<number>`attempts + 1` } : {}),
+            })
+            .where("id", "=", id)
+            .execute(),
+        retry.blockChannelUntil,
+      );
     },
 
     async markDead(id, error, now) {
-      await db
-        .updateTable("outbox")
-        .set({
-          status: "dead",
-          last_error: error,
-          lease_until: null,
-          updated_at: now,
-          attempts: sql<number>`attempts + 1`,
-        })
-        .where("id", "=", id)
-        .execute();
+      await finishing(id, (trx) =>
+        trx
+          .updateTable("outbox")
+          .set({
+            status: "dead",
+            last_error: error,
+            lease_until: null,
+            updated_at: now,
+            attempts: sql<number>`attempts + 1`,
+          })
+          .where("id", "=", id)
+          .execute(),
+      );
     },
 
     async release(id, now) {
-      await db
-        .updateTable("outbox")
-        .set({ status: "pending", lease_until: null, updated_at: now })
-        .where("id", "=", id)
-        .where("status", "=", "sending")
-        .execute();
+      await finishing(id, (trx) =>
+        trx
+          .updateTable("outbox")
+          .set({ status: "pending", lease_until: null, updated_at: now })
+          .where("id", "=", id)
+          .where("status", "=", "sending")
+          .execute(),
+      );
     },
 
     async reclaimExpired(now) {
@@ -394,6 +558,40 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
         .where("lease_until", "<", now)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
+    },
+
+    async recoverAfterRestart(now, holder) {
+      return db.transaction().execute(async (trx) => {
+        let query = trx
+          .updateTable("outbox")
+          .set({ status: "pending", lease_until: null, updated_at: now })
+          .where("app_id", "=", appId)
+          .where("status", "=", "sending");
+        if (!exclusive) {
+          query = query.where((eb) =>
+            eb.or([eb("lease_until", "<", now), eb("claimed_by", "=", holder)]),
+          );
+        }
+        const result = await query.executeTakeFirst();
+        // Channels held by posts that are no longer being sent are free again.
+        await trx
+          .updateTable("channels")
+          .set({ busy_post: null, busy_until: null })
+          .where("app_id", "=", appId)
+          .where("busy_post", "is not", null)
+          .where(({ not, exists, selectFrom, ref }) =>
+            not(
+              exists(
+                selectFrom("outbox")
+                  .select("outbox.id")
+                  .whereRef("outbox.id", "=", ref("channels.busy_post"))
+                  .where("outbox.status", "=", "sending"),
+              ),
+            ),
+          )
+          .execute();
+        return Number(result.numUpdatedRows);
+      });
     },
 
     async counts() {
@@ -594,6 +792,49 @@ export function createOutboxStore(db: Kysely<Database>, appId: number): OutboxSt
         .insertInto("state")
         .values({ key: `${appId}/${key}`, value })
         .onConflict((conflict) => conflict.column("key").doUpdateSet({ value }))
+        .execute();
+    },
+
+    async compareAndSetState(key, expected, value) {
+      const stateKey = `${appId}/${key}`;
+      if (expected === undefined) {
+        const [result] = await db
+          .insertInto("state")
+          .values({ key: stateKey, value })
+          .onConflict((conflict) => conflict.column("key").doNothing())
+          .execute();
+        return Number(result?.numInsertedOrUpdatedRows ?? 0) === 1;
+      }
+      const result = await db
+        .updateTable("state")
+        .set({ value })
+        .where("key", "=", stateKey)
+        .where("value", "=", expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async tryLease(job, holder, now, leaseMs) {
+      const [result] = await db
+        .insertInto("leases")
+        .values({ name: `${appId}/${job}`, holder, expires_at: now + leaseMs })
+        .onConflict((conflict) =>
+          conflict
+            .column("name")
+            .doUpdateSet({ holder, expires_at: now + leaseMs })
+            .where((eb) =>
+              eb.or([eb("leases.expires_at", "<", now), eb("leases.holder", "=", holder)]),
+            ),
+        )
+        .execute();
+      return Number(result?.numInsertedOrUpdatedRows ?? 0) === 1;
+    },
+
+    async releaseLease(job, holder) {
+      await db
+        .deleteFrom("leases")
+        .where("name", "=", `${appId}/${job}`)
+        .where("holder", "=", holder)
         .execute();
     },
 

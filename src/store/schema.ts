@@ -36,6 +36,8 @@ export interface OutboxTable {
   next_attempt_at: number;
   /** Epoch milliseconds a `sending` claim expires; a crashed worker's rows come back after it. */
   lease_until: number | null;
+  /** The replica (`host:port`) holding the claim. */
+  claimed_by: string | null;
   /** Slack's error code and the fix, for dead letters and retries. */
   last_error: string | null;
   slack_channel: string | null;
@@ -74,12 +76,38 @@ export interface ThreadsTable {
   pull_request_updated_at: string | null;
 }
 
+/**
+ * Each Slack channel's sending slot, shared by every replica: one post in flight at a time (for
+ * order and one parent per thread) and Slack's pace, kept as the time the next post may go.
+ */
+export interface ChannelsTable {
+  app_id: number;
+  channel: string;
+  /** Epoch ms before which no post may go (the pace, or a 429's Retry-After). */
+  ready_at: number;
+  /** The post being sent in this channel, if any. */
+  busy_post: number | null;
+  /** Epoch ms the busy slot expires, should its holder die. */
+  busy_until: number | null;
+}
+
+/** Jobs that one replica at a time runs (the missed-delivery sweep). */
+export interface LeasesTable {
+  /** `<app id>/<job>` */
+  name: string;
+  /** The process holding it: host, pid and a random part. */
+  holder: string;
+  expires_at: number;
+}
+
 export interface Database {
   deliveries: DeliveriesTable;
   outbox: OutboxTable;
   state: StateTable;
   messages: MessagesTable;
   threads: ThreadsTable;
+  channels: ChannelsTable;
+  leases: LeasesTable;
 }
 
 export type OutboxRow = Selectable<OutboxTable>;

@@ -16,6 +16,7 @@ import { normalize } from "../../src/events/normalize.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { NewPost, OutboxStore } from "../../src/store/outbox-store.js";
 import { loadPullRequestCommentFixture } from "../fixtures/index.js";
+import { openTestStore } from "../helpers/test-store.js";
 
 const APP_ID = 1;
 const T0 = 1_700_000_000_000;
@@ -45,8 +46,18 @@ async function seed(store: OutboxStore): Promise<void> {
   await store.enqueue(delivery("d-1", T0), [post("C0001", 1)], T0);
   await store.enqueue(delivery("d-2", T0 + 1000), [post("C0002", 2)], T0 + 1000);
   await store.enqueue(delivery("d-3", T0 + 2000), [post("C0001", 3)], T0 + 2000);
-  expect(await store.claim(2, T0 + 1000, 60_000)).toBe(true);
+  expect(await claimPost(store, 2, T0 + 1000)).toBe(true);
   await store.markDead(2, DEAD_ERROR, T0 + 1500);
+}
+
+/** Takes post `id` for sending, as the worker would. */
+async function claimPost(target: OutboxStore, id: number, at: number): Promise<boolean> {
+  const row = (await target.list({ limit: 100 })).find((candidate) => candidate.id === id)!;
+  return target.claim(row, at, {
+    leaseMs: 60_000,
+    pace: { ratePerSecond: 1, burst: 3 },
+    holder: "host:3000",
+  });
 }
 
 let store: OutboxStore;
@@ -63,7 +74,7 @@ async function run(...argv: string[]): Promise<number> {
 }
 
 beforeEach(async () => {
-  store = await openStore({ kind: "sqlite", path: ":memory:" }, APP_ID);
+  store = await openTestStore(APP_ID);
   await seed(store);
   out = [];
   err = [];
@@ -194,7 +205,7 @@ describe("outbox drop", () => {
   });
 
   test("leaves a post being sent, and says so", async () => {
-    await store.claim(1, NOW, 60_000);
+    expect(await claimPost(store, 1, NOW)).toBe(true);
     expect(await run("outbox", "drop", "1")).toBe(0);
     expect(out).toEqual(["dropped 0 posts"]);
     expect(err[0]).toMatch(/^not dropped, as being sent right now or not found: 1 /);
@@ -296,7 +307,7 @@ describe("the CLI's environment", () => {
   });
 
   test("a password in DATABASE_URL is masked in errors", () => {
-    const url = "postgres://threadline:pa55word@db.internal/threadline";
+    const url = "mysql://threadline:pa55word@db.internal/threadline";
     const mask = createDatabaseUrlMasker(url);
     let message = "";
     try {
@@ -304,8 +315,21 @@ describe("the CLI's environment", () => {
     } catch (error) {
       message = mask((error as Error).message);
     }
-    expect(message).toMatch(/is not supported: use sqlite:/);
+    expect(message).toMatch(/is not supported: use postgres:\/\/.*sqlite:/);
     expect(mask(`${message} (password pa55word)`)).not.toContain("pa55word");
+  });
+
+  test("an unreachable PostgreSQL is named, without its password, with what to check", async () => {
+    const url = "postgres://threadline:pa55word@127.0.0.1:1/threadline";
+    const settings = readCliStoreSettings({ APP_ID: "1", DATABASE_URL: url });
+    const error = await openCliStore(settings).then(
+      () => new Error("opened"),
+      (failure: Error) => failure,
+    );
+    expect(error.message).toMatch(
+      /^could not reach PostgreSQL at 127\.0\.0\.1:1\/threadline: .*ECONNREFUSED.*Check that the server runs and that DATABASE_URL names/,
+    );
+    expect(error.message).not.toContain("pa55word");
   });
 });
 

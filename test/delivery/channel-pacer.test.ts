@@ -1,82 +1,89 @@
 import { describe, expect, test } from "@jest/globals";
-import { createChannelPacer } from "../../src/delivery/channel-pacer.js";
+import { blockUntil, takeSlot, type Pace } from "../../src/delivery/channel-pacer.js";
 
 const T0 = 1_700_000_000_000;
 
-/** How many of `tries` slots `channel` gets at `at`. */
-function takeAll(
-  pacer: ReturnType<typeof createChannelPacer>,
-  channel: string,
-  at: number,
-  tries = 10,
-) {
-  let taken = 0;
-  for (let index = 0; index < tries; index += 1) if (pacer.tryTake(channel, at)) taken += 1;
-  return taken;
+/** One channel's pace as the store keeps it: the time its next message may go. */
+function channel(pace: Pace) {
+  let readyAt = 0;
+  return {
+    tryTake(at: number): boolean {
+      const next = takeSlot(readyAt, at, pace);
+      if (next === undefined) return false;
+      readyAt = next;
+      return true;
+    },
+    /** Slots taken when asking `tries` times at the same moment. */
+    takeAll(at: number, tries = 10): number {
+      let taken = 0;
+      for (let index = 0; index < tries; index += 1) if (this.tryTake(at)) taken += 1;
+      return taken;
+    },
+    block(until: number) {
+      readyAt = blockUntil(readyAt, until);
+    },
+  };
 }
 
-describe("createChannelPacer", () => {
-  test("a quiet channel takes a burst at once, then one message a second", () => {
-    const pacer = createChannelPacer({ ratePerSecond: 1, burst: 3 });
-
-    expect(takeAll(pacer, "C1", T0)).toBe(3);
-    expect(pacer.tryTake("C1", T0 + 999)).toBe(false);
-    expect(pacer.tryTake("C1", T0 + 1_000)).toBe(true);
-    expect(pacer.tryTake("C1", T0 + 1_000)).toBe(false);
-    expect(pacer.tryTake("C1", T0 + 1_999)).toBe(false);
-    expect(pacer.tryTake("C1", T0 + 2_000)).toBe(true);
+describe("channel pace", () => {
+  test("a burst goes at once, then one message per second", () => {
+    const c1 = channel({ ratePerSecond: 1, burst: 3 });
+    expect(c1.takeAll(T0)).toBe(3);
+    expect(c1.tryTake(T0 + 999)).toBe(false);
+    expect(c1.tryTake(T0 + 1_000)).toBe(true);
+    expect(c1.tryTake(T0 + 1_000)).toBe(false);
+    expect(c1.tryTake(T0 + 1_999)).toBe(false);
+    expect(c1.tryTake(T0 + 2_000)).toBe(true);
   });
 
-  test("a long quiet spell refills no more than the burst", () => {
-    const pacer = createChannelPacer({ ratePerSecond: 1, burst: 3 });
-    takeAll(pacer, "C1", T0);
-    expect(takeAll(pacer, "C1", T0 + 60_000)).toBe(3);
+  test("after a quiet spell the whole burst is available again, never more", () => {
+    const c1 = channel({ ratePerSecond: 1, burst: 3 });
+    c1.takeAll(T0);
+    expect(c1.takeAll(T0 + 60_000)).toBe(3);
   });
 
-  test("a faster rate refills faster", () => {
-    const pacer = createChannelPacer({ ratePerSecond: 4, burst: 1 });
-    expect(pacer.tryTake("C1", T0)).toBe(true);
-    expect(pacer.tryTake("C1", T0 + 249)).toBe(false);
-    expect(pacer.tryTake("C1", T0 + 250)).toBe(true);
+  test("a faster rate spaces messages closer", () => {
+    const c1 = channel({ ratePerSecond: 4, burst: 1 });
+    expect(c1.tryTake(T0)).toBe(true);
+    expect(c1.tryTake(T0 + 249)).toBe(false);
+    expect(c1.tryTake(T0 + 250)).toBe(true);
   });
 
-  test("each channel has its own bucket: a busy channel never slows another", () => {
-    const pacer = createChannelPacer({ ratePerSecond: 1, burst: 2 });
-    expect(takeAll(pacer, "C1", T0)).toBe(2);
-    expect(takeAll(pacer, "C2", T0)).toBe(2);
-    expect(pacer.tryTake("C1", T0 + 500)).toBe(false);
-    expect(pacer.tryTake("C3", T0 + 500)).toBe(true);
+  test("a steady flow keeps to the rate over a minute", () => {
+    const c1 = channel({ ratePerSecond: 1, burst: 3 });
+    let sent = 0;
+    for (let at = T0; at < T0 + 60_000; at += 10) if (c1.tryTake(at)) sent += 1;
+    // The burst, then one a second for the rest of the minute.
+    expect(sent).toBe(3 + 59);
   });
 
-  test("a block holds only its channel until the given time", () => {
-    const pacer = createChannelPacer({ ratePerSecond: 1, burst: 3 });
-    pacer.block("C1", T0 + 5_000, T0);
-
-    expect(pacer.blockedUntil("C1")).toBe(T0 + 5_000);
-    expect(pacer.tryTake("C1", T0)).toBe(false);
-    expect(pacer.tryTake("C1", T0 + 4_999)).toBe(false);
-    expect(pacer.tryTake("C2", T0 + 1)).toBe(true);
-    expect(pacer.blockedUntil("C2")).toBe(0);
-    expect(pacer.tryTake("C1", T0 + 5_000)).toBe(true);
+  test("a block holds the channel until the given time", () => {
+    const c1 = channel({ ratePerSecond: 1, burst: 3 });
+    c1.block(T0 + 5_000);
+    expect(c1.tryTake(T0)).toBe(false);
+    expect(c1.tryTake(T0 + 4_999)).toBe(false);
+    expect(c1.tryTake(T0 + 5_000)).toBe(true);
   });
 
   test("a shorter block never shortens a longer one", () => {
-    const pacer = createChannelPacer({ ratePerSecond: 1, burst: 3 });
-    pacer.block("C1", T0 + 5_000, T0);
-    pacer.block("C1", T0 + 1_000, T0 + 10);
-    expect(pacer.blockedUntil("C1")).toBe(T0 + 5_000);
-    expect(pacer.tryTake("C1", T0 + 2_000)).toBe(false);
+    const c1 = channel({ ratePerSecond: 1, burst: 3 });
+    c1.block(T0 + 5_000);
+    c1.block(T0 + 1_000);
+    expect(c1.tryTake(T0 + 2_000)).toBe(false);
+    expect(c1.tryTake(T0 + 5_000)).toBe(true);
   });
 
-  test("right after a short block only one message goes, not a whole burst", () => {
-    const pacer = createChannelPacer({ ratePerSecond: 1, burst: 3 });
-    pacer.block("C1", T0 + 500, T0);
-    expect(takeAll(pacer, "C1", T0 + 500)).toBe(1);
+  test("right after a block only one message goes, then the pace holds", () => {
+    const c1 = channel({ ratePerSecond: 1, burst: 3 });
+    c1.block(T0 + 5_000);
+    expect(c1.takeAll(T0 + 5_000)).toBe(1);
+    expect(c1.tryTake(T0 + 5_999)).toBe(false);
+    expect(c1.tryTake(T0 + 6_000)).toBe(true);
   });
 
-  test("right after a long block only one message goes, not a whole burst", () => {
-    const pacer = createChannelPacer({ ratePerSecond: 1, burst: 3 });
-    pacer.block("C1", T0 + 5_000, T0);
-    expect(takeAll(pacer, "C1", T0 + 5_000)).toBe(1);
+  test("a burst of one means strictly one message per interval", () => {
+    const c1 = channel({ ratePerSecond: 1, burst: 1 });
+    expect(c1.takeAll(T0)).toBe(1);
+    expect(c1.takeAll(T0 + 1_000)).toBe(1);
   });
 });

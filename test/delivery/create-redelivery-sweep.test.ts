@@ -6,8 +6,8 @@ import {
   type HookDeliveriesApi,
   type HookDelivery,
 } from "../../src/delivery/create-redelivery-sweep.js";
-import { openStore } from "../../src/store/open-store.js";
 import type { OutboxStore } from "../../src/store/outbox-store.js";
+import { openTestStore } from "../helpers/test-store.js";
 
 const NOW = Date.parse("2024-06-10T12:00:00Z");
 const MINUTE = 60_000;
@@ -104,7 +104,7 @@ describe("createRedeliverySweep", () => {
   let clock: number;
 
   beforeEach(async () => {
-    store = await openStore({ kind: "sqlite", path: ":memory:" }, 12345);
+    store = await openTestStore(12345);
     lines = [];
     clock = NOW;
   });
@@ -122,6 +122,7 @@ describe("createRedeliverySweep", () => {
       store,
       log,
       intervalMs: 3 * HOUR,
+      holder: "replica-a",
       now: () => clock,
     });
   }
@@ -204,6 +205,18 @@ describe("createRedeliverySweep", () => {
     expect(later.redelivered).toEqual([2]);
   });
 
+  test("runs on one replica at a time: while another holds the sweep's lease, this one skips", async () => {
+    expect(await store.tryLease("redelivery_sweep", "replica-b", clock, 15 * 60_000)).toBe(true);
+    const api = fakeApi([LOG]);
+    expect(await sweepWith(api).runOnce()).toEqual({ listed: 0, redelivered: 0, skipped: true });
+    expect(api.pagesRead).toBe(0);
+
+    await store.releaseLease("redelivery_sweep", "replica-b");
+    expect(await sweepWith(api).runOnce()).toEqual({ listed: 5, redelivered: 1 });
+    // Done, it lets the lease go for the next sweep, wherever it runs.
+    expect(await store.tryLease("redelivery_sweep", "replica-b", clock, 15 * 60_000)).toBe(true);
+  });
+
   test("start runs a sweep at once; a failing GitHub is logged and not recorded as swept", async () => {
     const sweep = createRedeliverySweep({
       api: async () => {
@@ -212,6 +225,7 @@ describe("createRedeliverySweep", () => {
       store,
       log: pino({ level: "debug" }, { write: (line: string) => lines.push(JSON.parse(line)) }),
       intervalMs: 3 * HOUR,
+      holder: "replica-a",
       now: () => clock,
     });
     sweep.start();

@@ -8,9 +8,10 @@
  * it had not finished). So "shown once" here means the App re-sent exactly what Slack lacked.
  */
 import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
-import { asAppDelivery, loadPullRequestCommentFixture, type Payload } from "../fixtures/index.js";
+import { numberedComment } from "../fixtures/index.js";
 import { startFakeGitHubServer, type FakeGitHubServer } from "../helpers/fake-github-server.js";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.js";
+import { waitUntil } from "../helpers/wait.js";
 import {
   createAppEnvironment,
   stopAllApps,
@@ -20,7 +21,6 @@ import {
 
 const CHANNEL = "C0123456789";
 const TEST_TIMEOUT_MS = 60_000;
-const COMMENT_BASE_TIME = Date.parse("2024-05-01T10:00:00Z");
 
 let slack: FakeSlack;
 let github: FakeGitHubServer;
@@ -48,15 +48,11 @@ afterEach(async () => {
 });
 
 /** Comment `n` on pull request #1: ids and creation times rise with `n`, the body names it. */
-function comment(n: number): Payload<"issue_comment.created"> {
-  const payload = asAppDelivery(loadPullRequestCommentFixture());
-  const createdAt = new Date(COMMENT_BASE_TIME + n * 1_000).toISOString();
-  payload.comment.id = 700_000 + n;
-  payload.comment.body = `Comment c${String(n).padStart(3, "0")}q of the run.`;
-  payload.comment.created_at = createdAt;
-  payload.comment.updated_at = createdAt;
-  payload.comment.html_url = `${payload.issue.html_url}#issuecomment-${payload.comment.id}`;
-  return payload;
+function comment(n: number) {
+  return numberedComment(n, {
+    id: 700_000 + n,
+    body: `Comment c${String(n).padStart(3, "0")}q of the run.`,
+  });
 }
 
 /** Which comment each message Slack shows is, in the order shown. */
@@ -72,29 +68,6 @@ function shown(): number[] {
 
 async function deliverComment(app: SpawnedApp, n: number, id = `delivery-${n}`) {
   return app.deliver("issue_comment", comment(n), id);
-}
-
-/** Polls `condition` every few milliseconds; throws with `what` after `timeoutMs`. */
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** Waits until the App's outbox has nothing pending nor being sent, so no duplicate can still come. */
-async function waitForDrained(app: SpawnedApp, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pending = await app.metric('threadline_outbox_posts{status="pending"}');
-    const sending = await app.metric('threadline_outbox_posts{status="sending"}');
-    if (pending === 0 && sending === 0) return;
-    if (Date.now() > deadline) {
-      throw new Error(`outbox not drained: ${pending} pending, ${sending} sending`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 function range(from: number, to: number): number[] {
@@ -120,7 +93,7 @@ describe("SIGKILL", () => {
       slack.delayAnswers(0);
       const second = await environment.start();
       await slack.waitForMessages(10, 20_000);
-      await waitForDrained(second);
+      await second.drained();
 
       expect(shown()).toEqual(range(1, 10));
       const warning = await second.waitForLog((line) =>
@@ -155,7 +128,7 @@ describe("SIGKILL", () => {
         expect((await deliverComment(second, n)).status).toBe(200);
       }
       await slack.waitForMessages(10, 20_000);
-      await waitForDrained(second);
+      await second.drained();
 
       expect(shown()).toEqual(range(1, 10));
     },
@@ -206,7 +179,7 @@ describe("SIGKILL during a burst of concurrent deliveries", () => {
       slack.delayAnswers(0);
       slack.release();
       await slack.waitForMessages(30, 20_000);
-      await waitForDrained(second);
+      await second.drained();
 
       expect(shown()).toEqual(range(1, 30));
       const cutOff = range(1, 30).filter((n) => statuses.get(n) !== 200);
@@ -266,7 +239,7 @@ describe("SIGTERM", () => {
       slack.delayAnswers(0);
       const second = await environment.start();
       await slack.waitForMessages(answered.length, 20_000);
-      await waitForDrained(second);
+      await second.drained();
 
       expect(shown()).toEqual(answered);
     },
@@ -300,7 +273,7 @@ describe("SIGTERM", () => {
       slack.delayAnswers(0);
       const second = await environment.start();
       await slack.waitForMessages(3, 20_000);
-      await waitForDrained(second);
+      await second.drained();
 
       expect(shown()).toEqual([1, 2, 3]);
       // The post Slack never answered may have been accepted: it is counted as uncertain.
@@ -337,7 +310,7 @@ describe("a redelivery after a restart", () => {
         { status: 200, body: "duplicate; already recorded\n" },
       ]);
       await slack.waitForMessages(2);
-      await waitForDrained(second);
+      await second.drained();
 
       expect(shown()).toEqual([1, 2]);
     },

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { useStrictNock } from "../helpers/strict-nock.js";
 import type { AppOverrides } from "../../src/start-app.js";
-import { asAppDelivery, loadPullRequestCommentFixture } from "../fixtures/index.js";
+import { numberedComment } from "../fixtures/index.js";
 import { github, mockConfigFile, mockInstallationToken } from "../helpers/fake-github.js";
 import { startFakeSlack, type FakeSlack, type ReceivedCall } from "../helpers/fake-slack.js";
 import { startTestApp, type TestApp } from "../helpers/start-test-app.js";
@@ -71,17 +71,13 @@ interface CommentOptions {
  * `created_at` `n` seconds after the first, and a body that names it.
  */
 function comment(n: number, options: CommentOptions = {}) {
-  const payload = asAppDelivery(loadPullRequestCommentFixture());
-  const createdAt = new Date(Date.UTC(2024, 0, 1, 12, 0, 0) + n * 1_000).toISOString();
   const pullRequest = options.pullRequest ?? 1;
-  payload.comment.id = 2_000_000_000 + pullRequest * 1_000 + n;
-  payload.comment.created_at = createdAt;
-  payload.comment.updated_at = createdAt;
-  payload.comment.body = `Comment ${label(n, options)} says hello.`;
-  payload.issue.number = pullRequest;
-  const pullUrl = payload.issue.html_url.replace(/\/\d+$/, `/${pullRequest}`);
-  payload.issue.html_url = pullUrl;
-  payload.comment.html_url = `${pullUrl}#issuecomment-${payload.comment.id}`;
+  const payload = numberedComment(n, {
+    id: 2_000_000_000 + pullRequest * 1_000 + n,
+    body: `Comment ${label(n, options)} says hello.`,
+    pullRequest,
+    baseTime: Date.UTC(2024, 0, 1, 12, 0, 0),
+  });
   if (options.elsewhere) {
     payload.issue.labels = payload.issue.labels?.map((existing) => ({
       ...existing,

@@ -12,10 +12,11 @@
  * (the Jest timeout follows both).
  */
 import { afterEach, beforeEach, expect, test } from "@jest/globals";
-import { asAppDelivery, loadPullRequestCommentFixture, type Payload } from "../fixtures/index.js";
+import { numberedComment } from "../fixtures/index.js";
 import { startFakeGitHubServer, type FakeGitHubServer } from "../helpers/fake-github-server.js";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.js";
 import { createAppEnvironment, stopAllApps, type SpawnedApp } from "../helpers/spawn-app.js";
+import { sleep } from "../helpers/wait.js";
 
 const CHANNEL = "C0123456789";
 const COMMENTS = 200;
@@ -26,7 +27,6 @@ const CHANNEL_RATE = Number(process.env.LOAD_TEST_RATE ?? 20);
 const CHANNEL_BURST = 5;
 /** The one duration the issue states. */
 const MAX_ACK_MS = 1_000;
-const COMMENT_BASE_TIME = Date.parse("2024-05-01T10:00:00Z");
 /** Rate-limited spell, then the posts at the channel's pace (twice, for a slow machine), then start-up and slack. */
 const TEST_TIMEOUT_MS =
   (RATE_LIMITED_SECONDS + (2 * COMMENTS) / CHANNEL_RATE) * 1_000 +
@@ -51,15 +51,11 @@ afterEach(async () => {
   expect(github.unexpected).toEqual([]);
 });
 
-function comment(n: number): Payload<"issue_comment.created"> {
-  const payload = asAppDelivery(loadPullRequestCommentFixture());
-  const createdAt = new Date(COMMENT_BASE_TIME + n * 1_000).toISOString();
-  payload.comment.id = 800_000 + n;
-  payload.comment.body = `Comment c${String(n).padStart(3, "0")}q under load.`;
-  payload.comment.created_at = createdAt;
-  payload.comment.updated_at = createdAt;
-  payload.comment.html_url = `${payload.issue.html_url}#issuecomment-${payload.comment.id}`;
-  return payload;
+function comment(n: number) {
+  return numberedComment(n, {
+    id: 800_000 + n,
+    body: `Comment c${String(n).padStart(3, "0")}q under load.`,
+  });
 }
 
 function shown(): number[] {
@@ -70,23 +66,6 @@ function shown(): number[] {
     expect(found.size).toBe(1);
     return [...found][0]!;
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitForDrained(app: SpawnedApp, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pending = await app.metric('threadline_outbox_posts{status="pending"}');
-    const sending = await app.metric('threadline_outbox_posts{status="sending"}');
-    if (pending === 0 && sending === 0) return;
-    if (Date.now() > deadline) {
-      throw new Error(`outbox not drained: ${pending} pending, ${sending} sending`);
-    }
-    await sleep(100);
-  }
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {
@@ -139,7 +118,7 @@ test(
       const refusedBeforeAllAcked = slack.posts().length - slack.messages.length;
 
       await slack.waitForMessages(COMMENTS, Math.max(1_000, testDeadline - Date.now()));
-      await waitForDrained(app, 10_000);
+      await app.drained(10_000);
       process.stdout.write(
         `load: ${COMMENTS} deliveries in ${Math.round(deliveredInMs)} ms; ack latency (client side) ` +
           `max ${maxMs.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms, p50 ${percentile(latencies, 0.5).toFixed(1)} ms; ` +

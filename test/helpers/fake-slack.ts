@@ -10,6 +10,18 @@ export interface ReceivedCall {
   authorization: string | undefined;
   /** The call's arguments, JSON fields decoded (`blocks` is an array again). */
   args: Record<string, unknown>;
+  /**
+   * Which App sent it, when several share the fake: the segment after `/api/` in its
+   * SLACK_API_URL (`<url>replica-2/`), else undefined.
+   */
+  from: string | undefined;
+  /** Epoch ms the call arrived. */
+  receivedAt: number;
+  /** Epoch ms and kind of the answer, once answered. */
+  answeredAt?: number;
+  answer?: ScriptedAnswer["kind"];
+  /** The `ts` given to a message answered `ok`. */
+  ts?: string;
 }
 
 /** What the fake answers one call with; `ok: true` with a fresh `ts` when nothing is scripted. */
@@ -83,6 +95,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   ): void => {
     // The App is gone (killed, timed out): Slack never got to accept this one.
     if (response.destroyed || request.socket.destroyed) return;
+    call.answeredAt = Date.now();
+    call.answer = answer.kind;
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       response.writeHead(status, { "content-type": "application/json", ...headers });
       response.end(JSON.stringify(body));
@@ -91,6 +105,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case "ok": {
         counter += 1;
         const ts = `1700000000.${String(counter).padStart(6, "0")}`;
+        call.ts = ts;
         if (call.method === "chat.postMessage") messages.push(call);
         return json(200, { ok: true, channel: call.args.channel, ts, message: { ts } });
       }
@@ -121,7 +136,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   };
 
   const server: Server = createServer(async (request, response) => {
-    const method = (request.url ?? "").replace(/^\/api\//, "").split("?")[0]!;
+    const receivedAt = Date.now();
+    const [, from, method = ""] =
+      /^\/api\/(?:([^/?]+)\/)?([^/?]+)/.exec((request.url ?? "").split("?")[0]!) ?? [];
     reading += 1;
     let args: Record<string, unknown>;
     try {
@@ -129,7 +146,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     } finally {
       reading -= 1;
     }
-    const call = { method, authorization: request.headers.authorization, args };
+    const call: ReceivedCall = {
+      method,
+      authorization: request.headers.authorization,
+      args,
+      from,
+      receivedAt,
+    };
     calls.push(call);
     const answer = queue.shift() ?? defaultAnswer;
     if (delay === 0) return answerCall(call, answer, request, response);

@@ -15,6 +15,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { signBody } from "../../src/server/verify-signature.js";
+import { createTestDatabaseUrl, dropTestDatabases } from "./test-store.js";
+import { sleep } from "./wait.js";
 
 export const SPAWN_WEBHOOK_SECRET = "spawned-webhook-secret-5c4b3a";
 export const SPAWN_SLACK_TOKEN = "xoxb-spawned-0000000000-abcdefghijklmnop";
@@ -51,6 +53,8 @@ export interface SpawnedApp {
   deliver(event: string, payload: unknown, id: string): Promise<DeliveryAnswer>;
   /** The value of an unlabelled metric from `/metrics`, or undefined when absent. */
   metric(name: string): Promise<number | undefined>;
+  /** Resolves once the outbox has nothing pending nor being sent (read from `/metrics`). */
+  drained(timeoutMs?: number): Promise<void>;
   kill(signal: NodeJS.Signals): void;
   /** Resolves when the process has exited. */
   exited: Promise<Exit>;
@@ -108,7 +112,8 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A complete environment for the App: its own temporary SQLite file and port, the fakes' addresses,
+ * A complete environment for the App: its own temporary database (an SQLite file, or a PostgreSQL
+ * schema in the PostgreSQL run) and port, the fakes' addresses,
  * the missed-delivery sweep off (REDELIVERY_SWEEP_HOURS=0) unless `env` turns it on.
  */
 export async function createAppEnvironment(
@@ -120,7 +125,7 @@ export async function createAppEnvironment(
   const directory = mkdtempSync(join(tmpdir(), "threadline-e2e-"));
   directories.add(directory);
   const port = await freePort();
-  const databaseUrl = `sqlite://${join(directory, "threadline.db")}`;
+  const databaseUrl = await createTestDatabaseUrl(`sqlite://${join(directory, "threadline.db")}`);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     APP_ID: "12345",
@@ -143,7 +148,9 @@ export async function createAppEnvironment(
     port,
     databaseUrl,
     env,
-    start: (extraEnv = {}) => spawnApp({ ...env, ...extraEnv }, directory, port),
+    // A PORT in `extraEnv` starts another replica beside the first, on the same database.
+    start: (extraEnv = {}) =>
+      spawnApp({ ...env, ...extraEnv }, directory, Number(extraEnv.PORT ?? port)),
   };
 }
 
@@ -220,6 +227,18 @@ async function spawnApp(
       const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
       return line === undefined ? undefined : Number(line.slice(name.length + 1));
     },
+    async drained(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const pending = await app.metric('threadline_outbox_posts{status="pending"}');
+        const sending = await app.metric('threadline_outbox_posts{status="sending"}');
+        if (pending === 0 && sending === 0) return;
+        if (Date.now() > deadline) {
+          throw new Error(`outbox not drained: ${pending} pending, ${sending} sending`);
+        }
+        await sleep(50);
+      }
+    },
     kill(signal) {
       child.kill(signal);
     },
@@ -246,10 +265,6 @@ async function spawnApp(
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Kills every App still running (SIGKILL), waits for each to exit, removes the temporary directories. */
 export async function stopAllApps(): Promise<void> {
   await Promise.all(
@@ -264,4 +279,5 @@ export async function stopAllApps(): Promise<void> {
   );
   for (const directory of directories) rmSync(directory, { recursive: true, force: true });
   directories.clear();
+  await dropTestDatabases();
 }

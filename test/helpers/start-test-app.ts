@@ -9,8 +9,8 @@ import { readSettings, secretsOf, type Settings } from "../../src/env.js";
 import { createLogger } from "../../src/log/create-logger.js";
 import { signBody } from "../../src/server/verify-signature.js";
 import { startApp, type AppOverrides, type RunningApp } from "../../src/start-app.js";
-import { openStore } from "../../src/store/open-store.js";
 import type { OutboxStore } from "../../src/store/outbox-store.js";
+import { openTestStore } from "./test-store.js";
 
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret-9f8e7d";
 export const TEST_SLACK_TOKEN = "xoxb-test-0000000000-abcdefghijklmnop";
@@ -90,8 +90,7 @@ export async function startTestApp(
       },
     },
   });
-  const store =
-    overrides.store ?? (await openStore({ kind: "sqlite", path: ":memory:" }, settings.appId));
+  const store = overrides.store ?? (await openTestStore(settings.appId));
   const app = await startApp(settings, log, {
     Octokit: TestOctokit,
     pollIntervalMs: 20,

@@ -4,9 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PostContent } from "../../src/delivery/post-content.js";
 import { normalize } from "../../src/events/normalize.js";
-import { openStore } from "../../src/store/open-store.js";
+import type { Pace } from "../../src/delivery/channel-pacer.js";
+import { openStore, parseDatabaseUrl } from "../../src/store/open-store.js";
 import type { NewPost, OutboxStore } from "../../src/store/outbox-store.js";
 import { loadPullRequestCommentFixture } from "../fixtures/index.js";
+import {
+  createTestDatabaseUrl,
+  dropTestDatabases,
+  openTestStore,
+  testStoreKind,
+} from "../helpers/test-store.js";
 
 const APP_ID = 12345;
 const T0 = 1_700_000_000_000;
@@ -14,11 +21,25 @@ const T0 = 1_700_000_000_000;
 let store: OutboxStore;
 
 beforeEach(async () => {
-  store = await openStore({ kind: "sqlite", path: ":memory:" }, APP_ID);
+  store = await openTestStore(APP_ID);
 });
 afterEach(async () => {
   await store.close();
+  await dropTestDatabases();
 });
+
+/** The replica claiming in tests where only one does. */
+const HOLDER = "host-a:3000";
+
+/** A pace that never holds a post back, for tests about something else. */
+const UNPACED: Pace = { ratePerSecond: 1_000, burst: 1_000 };
+
+/** Claims post `id` as the worker does (post and channel slot); `on` is the replica claiming. */
+async function claim(id: number, at: number, leaseMs = 60_000, pace = UNPACED, on = store) {
+  const row = (await on.list({ limit: 1_000 })).find((candidate) => candidate.id === id);
+  if (!row) throw new Error(`no post ${id}`);
+  return on.claim(row, at, { leaseMs, pace, holder: "host-a:3000" });
+}
 
 const normalized = normalize["issue_comment.created"](loadPullRequestCommentFixture());
 if (!normalized.event) throw new Error("the fixture is a pull-request comment");
@@ -180,7 +201,7 @@ describe("findDue", () => {
     await deliver("first", [post("C1", "a")]);
     await deliver("second", [post("C1", "b")]);
     const first = await rowOf("first");
-    expect(await store.claim(first.id, T0, 60_000)).toBe(true);
+    expect(await claim(first.id, T0, 60_000)).toBe(true);
 
     expect(await due()).toEqual([]);
 
@@ -232,19 +253,19 @@ describe("claim, lease and results", () => {
     await deliver("d1", [post("C1", "a")]);
     const { id } = await rowOf("d1");
     const claims = await Promise.all([
-      store.claim(id, T0, 60_000),
-      store.claim(id, T0, 60_000),
-      store.claim(id, T0, 60_000),
+      claim(id, T0, 60_000),
+      claim(id, T0, 60_000),
+      claim(id, T0, 60_000),
     ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await store.claim(id, T0, 60_000)).toBe(false);
+    expect(await claim(id, T0, 60_000)).toBe(false);
     expect(await rowOf("d1")).toMatchObject({ status: "sending", lease_until: T0 + 60_000 });
   });
 
   test("markSent keeps Slack's answer and counts the attempt", async () => {
     await deliver("d1", [post("C1", "a")]);
     const { id } = await rowOf("d1");
-    await store.claim(id, T0, 60_000);
+    await claim(id, T0, 60_000);
     await store.markSent(id, { channel: "C1REAL", ts: "1700000000.000001" }, T0 + 7);
     expect(await rowOf("d1")).toMatchObject({
       status: "sent",
@@ -260,13 +281,13 @@ describe("claim, lease and results", () => {
   test("reschedule counts the attempt only when asked to", async () => {
     await deliver("d1", [post("C1", "a")]);
     const { id } = await rowOf("d1");
-    await store.claim(id, T0, 60_000);
+    await claim(id, T0, 60_000);
     await store.reschedule(
       id,
       { nextAttemptAt: T0 + 100, error: "http_500: x", countAttempt: true },
       T0,
     );
-    await store.claim(id, T0 + 100, 60_000);
+    await claim(id, T0 + 100, 60_000);
     await store.reschedule(
       id,
       { nextAttemptAt: T0 + 1_100, error: "rate_limited: wait", countAttempt: false },
@@ -284,7 +305,7 @@ describe("claim, lease and results", () => {
   test("release gives a claimed post back untouched", async () => {
     await deliver("d1", [post("C1", "a")]);
     const { id } = await rowOf("d1");
-    await store.claim(id, T0, 60_000);
+    await claim(id, T0, 60_000);
     await store.release(id, T0 + 1);
     expect(await rowOf("d1")).toMatchObject({ status: "pending", attempts: 0, lease_until: null });
     expect(await due(T0 + 1)).toEqual(["d1@C1"]);
@@ -294,8 +315,8 @@ describe("claim, lease and results", () => {
     await deliver("short", [post("C1", "a")]);
     await deliver("long", [post("C2", "a")]);
     await deliver("waiting", [post("C3", "a")]);
-    await store.claim((await rowOf("short")).id, T0, 1_000);
-    await store.claim((await rowOf("long", "C2")).id, T0, 60_000);
+    await claim((await rowOf("short")).id, T0, 1_000);
+    await claim((await rowOf("long", "C2")).id, T0, 60_000);
 
     expect(await store.reclaimExpired(T0 + 1_000)).toBe(0);
     expect(await store.reclaimExpired(T0 + 1_001)).toBe(1);
@@ -311,7 +332,7 @@ describe("operator actions and gauges", () => {
   async function deadPost(id: string, channel = "C1") {
     await deliver(id, [post(channel, "a")]);
     const row = await rowOf(id, channel);
-    await store.claim(row.id, T0, 60_000);
+    await claim(row.id, T0, 60_000);
     await store.markDead(row.id, "channel_not_found: fix it", T0);
     return row.id;
   }
@@ -351,7 +372,7 @@ describe("operator actions and gauges", () => {
     await deliver("sending", [post("C3", "a")]);
     const pending = (await rowOf("pending", "C2")).id;
     const sending = (await rowOf("sending", "C3")).id;
-    await store.claim(sending, T0, 60_000);
+    await claim(sending, T0, 60_000);
 
     expect(await store.drop([])).toBe(0);
     expect(await store.drop([dead, pending, sending])).toBe(2);
@@ -366,7 +387,7 @@ describe("operator actions and gauges", () => {
     await deliver("new", [post("C2", "a")], T0 + 1_000);
     await deliver("sent", [post("C3", "a")], T0 - 5_000);
     const sent = (await rowOf("sent", "C3")).id;
-    await store.claim(sent, T0, 60_000);
+    await claim(sent, T0, 60_000);
     await store.markSent(sent, { channel: "C3", ts: "1" }, T0);
     await deadPost("dead", "C4");
 
@@ -387,19 +408,39 @@ describe("operator actions and gauges", () => {
   });
 });
 
-describe("a file-backed store", () => {
+describe("a store reopened, or opened by several processes", () => {
   let directory: string;
-  beforeEach(() => {
+  /** SQLite: a file (in a nested folder that does not exist yet, as ./data is); PostgreSQL: a fresh schema. */
+  let databaseUrl: string;
+  const opened: OutboxStore[] = [];
+  /** Another process's view of the same database (a restart, or another replica). */
+  async function open(appId = APP_ID): Promise<OutboxStore> {
+    const other = await openStore(parseDatabaseUrl(databaseUrl), appId, { poolSize: 4 });
+    opened.push(other);
+    return other;
+  }
+  beforeEach(async () => {
     directory = mkdtempSync(join(tmpdir(), "threadline-store-"));
+    databaseUrl = await createTestDatabaseUrl(
+      `sqlite://${join(directory, "data", "threadline.db")}`,
+    );
   });
-  afterEach(() => {
+  /**
+   * Several processes' views, opened one after another: SQLite has no lock around migrations
+   * (one process owns a file); PostgreSQL's opening at once is tested below.
+   */
+  async function openMany(count: number): Promise<OutboxStore[]> {
+    const stores: OutboxStore[] = [];
+    for (let index = 0; index < count; index += 1) stores.push(await open());
+    return stores;
+  }
+  afterEach(async () => {
+    for (const other of opened.splice(0)) await other.close().catch(() => {});
     rmSync(directory, { recursive: true, force: true });
   });
 
   test("survives a restart: migrations run again without error and the rows are kept", async () => {
-    // A nested path that does not exist yet, as with the default ./data/threadline.db.
-    const location = { kind: "sqlite" as const, path: join(directory, "data", "threadline.db") };
-    const first = await openStore(location, APP_ID);
+    const first = await open();
     await first.enqueue(
       { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
       [post("C1", "a"), post("C2", "a")],
@@ -408,50 +449,226 @@ describe("a file-backed store", () => {
     await first.setState("k", "v");
     await first.close();
 
-    const second = await openStore(location, APP_ID);
-    try {
-      expect(await second.hasDelivery("d1")).toBe(true);
-      expect(await second.counts()).toEqual({ pending: 2, sending: 0, sent: 0, dead: 0 });
-      expect(await second.getState("k")).toBe("v");
-      expect(
-        await second.enqueue(
-          { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
-          [post("C1", "a")],
-          T0,
-        ),
-      ).toBe(0);
-    } finally {
-      await second.close();
-    }
-    const third = await openStore(location, APP_ID);
-    expect((await third.counts()).pending).toBe(2);
-    await third.close();
-  });
-
-  test("two Apps sharing one file see only their own deliveries and posts", async () => {
-    const location = { kind: "sqlite" as const, path: join(directory, "shared.db") };
-    const one = await openStore(location, 1);
-    const two = await openStore(location, 2);
-    try {
-      await one.enqueue(
+    const second = await open();
+    expect(await second.hasDelivery("d1")).toBe(true);
+    expect(await second.counts()).toEqual({ pending: 2, sending: 0, sent: 0, dead: 0 });
+    expect(await second.getState("k")).toBe("v");
+    expect(
+      await second.enqueue(
         { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
         [post("C1", "a")],
         T0,
-      );
-      expect(await two.hasDelivery("d1")).toBe(false);
-      expect(await two.counts()).toMatchObject({ pending: 0 });
-      expect(await two.findDue(T0, 10)).toEqual([]);
-      expect(
-        await two.enqueue(
-          { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
-          [post("C1", "a")],
+      ),
+    ).toBe(0);
+    await second.close();
+    expect((await (await open()).counts()).pending).toBe(2);
+  });
+
+  test("replicas opening one database at once migrate it once and all work", async () => {
+    const replicas =
+      testStoreKind() === "postgres"
+        ? await Promise.all([open(), open(), open()])
+        : await openMany(3);
+    await replicas[0]!.enqueue(
+      { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
+      [post("C1", "a")],
+      T0,
+    );
+    for (const replica of replicas) expect(await replica.hasDelivery("d1")).toBe(true);
+  });
+
+  test("two Apps sharing one database see only their own deliveries and posts", async () => {
+    const one = await open(1);
+    const two = await open(2);
+    await one.enqueue(
+      { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
+      [post("C1", "a")],
+      T0,
+    );
+    expect(await two.hasDelivery("d1")).toBe(false);
+    expect(await two.counts()).toMatchObject({ pending: 0 });
+    expect(await two.findDue(T0, 10)).toEqual([]);
+    expect(
+      await two.enqueue(
+        { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
+        [post("C1", "a")],
+        T0,
+      ),
+    ).toBe(1);
+    expect((await one.counts()).pending).toBe(1);
+  });
+
+  describe("replicas sharing a channel", () => {
+    /** Queues one post in `channel` for each pull request, through replica `on`. */
+    async function queue(on: OutboxStore, channel: string, prs: number[]) {
+      for (const pr of prs) {
+        await on.enqueue(
+          { deliveryId: `${channel}-${pr}`, event: "issue_comment.created", receivedAt: T0 },
+          [post(channel, "a", pr)],
           T0,
-        ),
-      ).toBe(1);
-      expect((await one.counts()).pending).toBe(1);
-    } finally {
-      await one.close();
-      await two.close();
+        );
+      }
+      return (await on.list({ limit: 100 })).filter((row) => row.channel === channel);
     }
+
+    test("only one post of a channel is sent at a time, whichever replica claims", async () => {
+      const [a, b, c] = await openMany(3);
+      const rows = await queue(a!, "C1", [1, 2, 3]);
+      const claims = [a!, b!, c!].map(
+        (replica, index) => () =>
+          replica.claim(rows[index]!, T0, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
+      );
+      // PostgreSQL races them for real; SQLite (one process per file, synchronous driver) takes
+      // them one after another.
+      const results =
+        testStoreKind() === "postgres"
+          ? await Promise.all(claims.map((claimNow) => claimNow()))
+          : [await claims[0]!(), await claims[1]!(), await claims[2]!()];
+      expect(results.filter(Boolean)).toHaveLength(1);
+      // The channel is busy for everyone, and findDue no longer offers it.
+      expect(await b!.findDue(T0, 10)).toEqual([]);
+      const winner = rows[results.indexOf(true)]!;
+      await c!.markSent(winner.id, { channel: "C1", ts: "1.1" }, T0 + 5);
+      expect((await b!.findDue(T0 + 5, 10)).map((row) => row.channel)).toEqual(["C1"]);
+      const next = (await b!.findDue(T0 + 5, 10))[0]!;
+      expect(await b!.claim(next, T0 + 5, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER })).toBe(
+        true,
+      );
+    });
+
+    test("the channel's pace holds across replicas, not per replica", async () => {
+      const [a, b] = await openMany(2);
+      const pace = { ratePerSecond: 1, burst: 1 };
+      const rows = await queue(a!, "C1", [1, 2, 3]);
+      expect(await a!.claim(rows[0]!, T0, { leaseMs: 60_000, pace, holder: HOLDER })).toBe(true);
+      await a!.markSent(rows[0]!.id, { channel: "C1", ts: "1.1" }, T0 + 10);
+
+      expect(await b!.claim(rows[1]!, T0 + 500, { leaseMs: 60_000, pace, holder: HOLDER })).toBe(
+        false,
+      );
+      expect(await b!.findDue(T0 + 500, 10)).toEqual([]);
+      expect(await b!.claim(rows[1]!, T0 + 1_000, { leaseMs: 60_000, pace, holder: HOLDER })).toBe(
+        true,
+      );
+    });
+
+    test("a 429's hold on a channel stops every replica until it ends; other channels go on", async () => {
+      const [a, b] = await openMany(2);
+      const rows = await queue(a!, "C1", [1, 2]);
+      const [other] = await queue(a!, "C2", [1]);
+      await a!.claim(rows[0]!, T0, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER });
+      await a!.reschedule(
+        rows[0]!.id,
+        {
+          nextAttemptAt: T0 + 30_000,
+          error: "rate_limited: wait",
+          countAttempt: false,
+          blockChannelUntil: T0 + 30_000,
+        },
+        T0,
+      );
+      expect((await b!.findDue(T0 + 1, 10)).map((row) => row.channel)).toEqual(["C2"]);
+      expect(
+        await b!.claim(rows[1]!, T0 + 1, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
+      ).toBe(false);
+      expect(
+        await b!.claim(other!, T0 + 1, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
+      ).toBe(true);
+      expect(
+        await b!.claim(rows[1]!, T0 + 30_000, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
+      ).toBe(true);
+    });
+
+    test("a replica that dies mid-send frees its channel when the lease ends, and its post is sent first", async () => {
+      const [dying, survivor] = await openMany(2);
+      for (const order of ["a", "b"]) {
+        await survivor!.enqueue(
+          { deliveryId: `d-${order}`, event: "issue_comment.created", receivedAt: T0 },
+          [post("C1", order)],
+          T0,
+        );
+      }
+      const [first, second] = await survivor!.list({ limit: 10 });
+      expect(
+        await dying!.claim(first!, T0, { leaseMs: 1_000, pace: UNPACED, holder: HOLDER }),
+      ).toBe(true);
+      await dying!.close();
+
+      // Before the lease ends nothing in the channel moves; the later post never overtakes.
+      expect(await survivor!.reclaimExpired(T0 + 1_000)).toBe(0);
+      expect(
+        await survivor!.claim(second!, T0 + 1_001, {
+          leaseMs: 1_000,
+          pace: UNPACED,
+          holder: HOLDER,
+        }),
+      ).toBe(false);
+      expect(await survivor!.reclaimExpired(T0 + 1_001)).toBe(1);
+      expect((await survivor!.findDue(T0 + 1_001, 10)).map((row) => row.id)).toEqual([first!.id]);
+      expect(
+        await survivor!.claim(first!, T0 + 1_001, {
+          leaseMs: 1_000,
+          pace: UNPACED,
+          holder: HOLDER,
+        }),
+      ).toBe(true);
+    });
+
+    test("at start, SQLite takes back every post being sent; PostgreSQL its own and expired ones", async () => {
+      const [a, b, c] = await openMany(3);
+      const [mine] = await queue(a!, "C1", [1]);
+      const [theirs] = await queue(a!, "C2", [1]);
+      const [expired] = await queue(a!, "C3", [1]);
+      await a!.claim(mine!, T0, { leaseMs: 60_000, pace: UNPACED, holder: "host-a:3000" });
+      await b!.claim(theirs!, T0, { leaseMs: 60_000, pace: UNPACED, holder: "host-b:3000" });
+      await c!.claim(expired!, T0, { leaseMs: 1_000, pace: UNPACED, holder: "host-c:3000" });
+
+      // host-a:3000 starts again (only one live process can hold that port on that host).
+      const restarted = await open();
+      const recovered = await restarted.recoverAfterRestart(T0 + 5_000, "host-a:3000");
+      // One process owns an SQLite file; PostgreSQL's other replicas are alive and sending.
+      const sqlite = testStoreKind() === "sqlite";
+      expect(recovered).toBe(sqlite ? 3 : 2);
+      expect((await restarted.counts()).sending).toBe(sqlite ? 0 : 1);
+      // The channels of the posts taken back are free again; the live replica's is not.
+      expect((await restarted.findDue(T0 + 5_000, 10)).map((row) => row.channel).sort()).toEqual(
+        sqlite ? ["C1", "C2", "C3"] : ["C1", "C3"],
+      );
+    });
+  });
+
+  test("compare-and-set on a state value lets exactly one of racing replicas win", async () => {
+    const replicas = await openMany(3);
+    const created = await Promise.all(
+      replicas.map((replica, index) => replica.compareAndSetState("k", undefined, `v${index}`)),
+    );
+    expect(created.filter(Boolean)).toHaveLength(1);
+    const value = await replicas[0]!.getState("k");
+    const updated = await Promise.all(
+      replicas.map((replica, index) => replica.compareAndSetState("k", value, `w${index}`)),
+    );
+    expect(updated.filter(Boolean)).toHaveLength(1);
+    expect(await replicas[1]!.compareAndSetState("k", "stale", "x")).toBe(false);
+    expect(await replicas[2]!.getState("k")).toMatch(/^w[012]$/);
+  });
+
+  test("a lease is held by one replica at a time, renewed by its holder, free once released or expired", async () => {
+    const [a, b] = await openMany(2);
+    const taken = await Promise.all([
+      a!.tryLease("sweep", "a", T0, 1_000),
+      b!.tryLease("sweep", "b", T0, 1_000),
+    ]);
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    const [holder, holderName, other, otherName] = taken[0]
+      ? [a!, "a", b!, "b"]
+      : [b!, "b", a!, "a"];
+    expect(await holder.tryLease("sweep", holderName, T0 + 500, 1_000)).toBe(true);
+    expect(await other.tryLease("sweep", otherName, T0 + 1_499, 1_000)).toBe(false);
+    expect(await other.tryLease("sweep", otherName, T0 + 1_501, 1_000)).toBe(true);
+    await holder.releaseLease("sweep", holderName);
+    // Releasing a lease one no longer holds leaves the new holder's alone.
+    expect(await holder.tryLease("sweep", holderName, T0 + 1_600, 1_000)).toBe(false);
+    await other.releaseLease("sweep", otherName);
+    expect(await holder.tryLease("sweep", holderName, T0 + 1_600, 1_000)).toBe(true);
   });
 });
