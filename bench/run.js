@@ -10,6 +10,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { countsDelta, fakeApiCounts, fakeSlackReceipts } from "./lib/fake-apis-client.js";
+import { boundedInt } from "./lib/knobs.js";
+import { summarize } from "./lib/latency-summary.js";
 import { load } from "./lib/load.js";
 import { buildCommentDelivery, buildDelivery } from "./lib/payload.js";
 import { sendSteady } from "./lib/steady.js";
@@ -30,11 +33,6 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const THREADLINE = `${ROOT}lib/main.js`;
 const RESULTS = fileURLToPath(new URL("results/latest.json", import.meta.url));
 
-/** Bounded knobs; the defaults keep the whole run near two minutes. */
-function boundedInt(name, fallback, min, max) {
-  const raw = Number(process.env[name] ?? fallback);
-  return Number.isFinite(raw) ? Math.min(max, Math.max(min, Math.round(raw))) : fallback;
-}
 const SETTINGS = {
   connections: boundedInt("BENCH_CONNECTIONS", 50, 1, 200),
   warmupSeconds: boundedInt("BENCH_WARMUP_SECONDS", 3, 0, 10),
@@ -96,33 +94,6 @@ function progress(message) {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-/** Asks the fake APIs process `request` over IPC; resolves with its answer of the same type. */
-function askFakes(fakes, request) {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message) => {
-      if (message?.type !== request.type) return;
-      clearTimeout(timer);
-      fakes.off("message", onMessage);
-      resolve(message);
-    };
-    const timer = setTimeout(() => {
-      fakes.off("message", onMessage);
-      reject(new Error("fake APIs did not answer"));
-    }, 5000);
-    fakes.on("message", onMessage);
-    fakes.send(request);
-  });
-}
-
-async function fakeApiCounts(fakes) {
-  return (await askFakes(fakes, { type: "counts" })).counts;
-}
-
-/** marker -> arrival times at the fake Slack, for the markers starting with `prefix`. */
-async function fakeSlackReceipts(fakes, prefix) {
-  return (await askFakes(fakes, { type: "receipts", prefix })).receipts;
-}
-
 /** threadline's outbox depth by status, and its verified-delivery counts, from GET /metrics. */
 async function outboxMetrics(port) {
   const response = await fetch(`http://127.0.0.1:${port}/metrics`, {
@@ -148,10 +119,6 @@ async function outboxMetrics(port) {
     totalPosts: Object.values(posts).reduce((sum, n) => sum + n, 0),
     deliveriesReceived: series("threadline_deliveries_received_total", "outcome"),
   };
-}
-
-function delta(after, before) {
-  return Object.fromEntries(Object.keys(after).map((key) => [key, after[key] - before[key]]));
 }
 
 /** Runs the valid and the forged phase against one server, then stops it. */
@@ -189,7 +156,7 @@ async function measure(spec, { env, extraEnv = {}, delivery, fakes }) {
     const rssPeakValid = Math.max(rss.peakSince(validMark), rss.now() ?? 0);
     await sleep(SETTINGS.settleMs);
     const bytesAfterValid = await counter.bytes();
-    const apisDuringValid = delta(await fakeApiCounts(fakes), apisBeforeValid);
+    const apisDuringValid = countsDelta(await fakeApiCounts(fakes), apisBeforeValid);
     // Every 2xx must be a recorded delivery: the outbox holds one post per answered delivery
     // (warm-up included), plus any for requests cut off in flight when a load run stopped.
     const outbox = spec.outboxMetrics ? await outboxCheck(port, warmup, valid) : undefined;
@@ -283,24 +250,6 @@ async function waitForQuietLog(counter, maxMs = SETTINGS.maxDrainMs) {
 }
 
 /** Nearest-rank percentile of `values` (any order); null when empty. */
-function percentile(values, p) {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function summarize(values) {
-  const round = (v) => (v == null ? null : Math.round(v * 10) / 10);
-  return {
-    count: values.length,
-    min: round(values.length ? Math.min(...values) : null),
-    p50: round(percentile(values, 50)),
-    p99: round(percentile(values, 99)),
-    max: round(values.length ? Math.max(...values) : null),
-    mean: round(values.length ? values.reduce((a, b) => a + b, 0) / values.length : null),
-  };
-}
-
 /**
  * End-to-end phase, threadline only, in a process and database of its own: distinct comments at a
  * steady rate, each timed from the moment its delivery was sent to the fake Slack's receipt of the

@@ -3,11 +3,12 @@ import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 
 /**
- * POSTs `delivery.body` to `url` from `connections` keep-alive connections for `seconds`, each
- * request with a fresh X-GitHub-Delivery id. Resolves with the numbers the report needs.
+ * autocannon's options for POSTing `delivery.body` to `url` from `connections` keep-alive
+ * connections for `seconds`, each request with a fresh X-GitHub-Delivery id. Shared with
+ * split-load.js, which runs several of these at once.
  */
-export async function load({ url, delivery, signature, connections, seconds }) {
-  const result = await autocannon({
+export function loadOptions({ url, delivery, signature, connections, seconds }) {
+  return {
     url,
     method: "POST",
     connections,
@@ -29,7 +30,11 @@ export async function load({ url, delivery, signature, connections, seconds }) {
         },
       },
     ],
-  });
+  };
+}
+
+/** The numbers the report needs, from an (aggregated) autocannon result. */
+export function summarizeLoad(result) {
   const responses = result["1xx"] + result["2xx"] + result["3xx"] + result["4xx"] + result["5xx"];
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]),
@@ -53,4 +58,12 @@ export async function load({ url, delivery, signature, connections, seconds }) {
     timeouts: result.timeouts,
     statusCodes,
   };
+}
+
+/**
+ * POSTs `delivery.body` to `url` from `connections` keep-alive connections for `seconds`, each
+ * request with a fresh X-GitHub-Delivery id. Resolves with the numbers the report needs.
+ */
+export async function load(options) {
+  return summarizeLoad(await autocannon(loadOptions(options)));
 }

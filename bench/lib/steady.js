@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 /** Milliseconds since the epoch with sub-millisecond resolution; fake-apis.js uses the same clock. */
 export const wallClock = () => performance.timeOrigin + performance.now();
 
+/** One timed POST of `delivery`; resolves with `{ sentAt, ackMs, status }` (status 0: no answer). */
 function post(url, delivery, agent, timeoutMs) {
   return new Promise((resolve) => {
     const sentAt = wallClock();
@@ -39,11 +40,12 @@ function post(url, delivery, agent, timeoutMs) {
 }
 
 /**
- * Sends `deliveries` (each `{ body, event, signature, marker }`) to `url`, one every
- * 1000 / `ratePerSecond` ms on a fixed schedule (a slow answer does not delay the next send).
- * Resolves with `{ marker, sentAt, ackMs, status }` per delivery once all are answered.
+ * Sends `deliveries` (each `{ body, event, signature, marker }`) one every 1000 / `ratePerSecond`
+ * ms on a fixed schedule (a slow answer does not delay the next send), delivery i to
+ * `urls[i % urls.length]`: to `url` alone, or dealt over replicas as a round-robin balancer would.
+ * Resolves with `{ marker, url, sentAt, ackMs, status }` per delivery once all are answered.
  */
-export async function sendSteady({ url, deliveries, ratePerSecond, timeoutMs = 10_000 }) {
+export async function sendSteady({ url, urls = [url], deliveries, ratePerSecond, timeoutMs = 10_000 }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const intervalMs = 1000 / ratePerSecond;
   const start = performance.now();
@@ -52,7 +54,14 @@ export async function sendSteady({ url, deliveries, ratePerSecond, timeoutMs = 1
     for (const [i, delivery] of deliveries.entries()) {
       const wait = start + i * intervalMs - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      pending.push(post(url, delivery, agent, timeoutMs).then((r) => ({ marker: delivery.marker, ...r })));
+      const target = urls[i % urls.length];
+      pending.push(
+        post(target, delivery, agent, timeoutMs).then((r) => ({
+          marker: delivery.marker,
+          url: target,
+          ...r,
+        })),
+      );
     }
     return await Promise.all(pending);
   } finally {
