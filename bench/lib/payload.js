@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 
 /** The example payload as a pull-request comment on pull request `number`. */
-function pullRequestComment(number) {
+export function pullRequestComment(number) {
   const examples = require("@octokit/webhooks-examples");
   const issueComment = examples.find((webhook) => webhook.name === "issue_comment");
   const example = issueComment?.examples.find((payload) => payload.action === "created");
