@@ -16,9 +16,18 @@ import {
   probePostgres,
   START_POSTGRES_HINT,
 } from "./lib/bench-stores.js";
-import { countsDelta, fakeApiCounts, fakeSlackReceipts } from "./lib/fake-apis-client.js";
+import {
+  durableCheck,
+  E2E,
+  E2E_ENV,
+  E2E_MAX_MS,
+  formatJson,
+  ratio,
+  runEndToEnd,
+} from "./lib/end-to-end.js";
+import { countsDelta, fakeApiCounts } from "./lib/fake-apis-client.js";
 import { summarize } from "./lib/latency-summary.js";
-import { buildCommentDelivery, buildDelivery } from "./lib/payload.js";
+import { buildDelivery } from "./lib/payload.js";
 import { sleep, startIpcChild, stopAll } from "./lib/processes.js";
 import { startReplicas } from "./lib/replica-set.js";
 import { loadSplit } from "./lib/split-load.js";
@@ -40,24 +49,6 @@ const SETTINGS = {
   postgresUrl: process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test",
   settleMs: 1000,
 };
-/** End-to-end phase, per threadline configuration, in fresh processes and a fresh database. */
-const E2E = {
-  ratePerSecond: boundedInt("BENCH_E2E_RPS", 10, 1, 40),
-  deliveries: 0, // below: at most 30 s of sending
-  /** At least two per replica, so every replica has exchanged its token and read the config. */
-  warmupDeliveries: 5,
-  pullRequests: 5,
-  /** Raised from the default 1/s, burst 3, so the pace never holds a post back at this rate. */
-  slackChannelRate: 50,
-  slackChannelBurst: 10,
-  orderWindowMs: boundedInt("BENCH_ORDER_WINDOW_MS", 500, 0, 5000),
-  /** After the last delivery, how long to wait at most for the rest of the messages. */
-  maxWaitMs: 15_000,
-};
-E2E.deliveries = Math.min(
-  boundedInt("BENCH_E2E_DELIVERIES", 100, 10, 1200),
-  E2E.ratePerSecond * 30,
-);
 
 const BASELINE = {
   key: "bareProbot",
@@ -83,14 +74,6 @@ const THROUGHPUT_MAX_MS =
   2 * SETTINGS.settleMs +
   10_000 + // counting the outbox
   2 * 3000; // stop(): SIGTERM grace, replicas and counter
-const E2E_MAX_MS =
-  20_000 + // start-up
-  2 * (10_000 + E2E.orderWindowMs) + // warm-up deliveries and their messages
-  (E2E.deliveries / E2E.ratePerSecond) * 1000 +
-  10_000 + // the last answers
-  E2E.orderWindowMs +
-  E2E.maxWaitMs +
-  2 * 3000; // stop()
 const WATCHDOG_MS = (1 + CONFIGS.length) * THROUGHPUT_MAX_MS + CONFIGS.length * E2E_MAX_MS + 30_000;
 
 function progress(message) {
@@ -116,17 +99,6 @@ async function removeStore(stores, store) {
   } catch (error) {
     progress(`could not drop ${store.schema} yet (dropped at the end): ${error.message}`);
   }
-}
-
-/**
- * Every 2xx must be a recorded delivery: the outbox holds one post per answered delivery (warm-up
- * included), plus any for requests cut off in flight when a load run stopped.
- */
-function durableCheck(counts, warmup, valid) {
-  const answered2xx = warmup.ok + valid.ok;
-  const cutOff = warmup.cutOff + valid.cutOff;
-  const extra = counts.totalPosts - answered2xx;
-  return { ...counts, answered2xx, cutOff, extra, ok: extra >= 0 && extra <= cutOff };
 }
 
 /**
@@ -221,109 +193,31 @@ async function measureEndToEnd(config, { env, secret, fakes, stores }) {
       name,
       count: config.replicas,
       args: config.args,
-      env: {
-        ...env,
-        DATABASE_URL: store.databaseUrl,
-        SLACK_CHANNEL_RATE: String(E2E.slackChannelRate),
-        SLACK_CHANNEL_BURST: String(E2E.slackChannelBurst),
-        ORDER_WINDOW_MS: String(E2E.orderWindowMs),
-      },
+      env: { ...env, DATABASE_URL: store.databaseUrl, ...E2E_ENV },
       cwd: BENCH_DIR,
     });
-    const tag = randomBytes(4).toString("hex");
-    const deliveries = (kind, count, firstCommentId) =>
-      Array.from({ length: count }, (_, n) => {
-        const marker = `bench-e2e-${kind}${tag}-${n}`;
-        const delivery = buildCommentDelivery(secret, {
-          pullRequest: 100 + (n % E2E.pullRequests),
-          commentId: firstCommentId + n,
-          marker,
-        });
-        return { ...delivery, marker };
-      });
-    /** Polls the fake Slack until every marker of `sent` (2xx only) has arrived, or `maxMs` passed. */
-    const receiptsFor = async (prefix, sent, maxMs) => {
-      const expected = sent.filter((r) => r.status >= 200 && r.status < 300).map((r) => r.marker);
-      const deadline = performance.now() + maxMs;
-      let receipts = {};
-      for (;;) {
-        receipts = await fakeSlackReceipts(fakes, prefix);
-        if (expected.every((marker) => receipts[marker]) || performance.now() > deadline) break;
-        await sleep(100);
-      }
-      return { expected, receipts };
-    };
-    const send = (list) =>
-      sendSteady({ urls: replicas.urls, deliveries: list, ratePerSecond: E2E.ratePerSecond });
-
-    // Token exchange, config read, JIT: paid here by every replica, not by the measured deliveries.
-    const warmupCount = Math.max(E2E.warmupDeliveries, 2 * config.replicas);
-    progress(`${name}: ${warmupCount} warm-up deliveries`);
-    const warm = await send(deliveries("w", warmupCount, 800_000_000));
-    await receiptsFor(`bench-e2e-w${tag}-`, warm, 10_000 + E2E.orderWindowMs);
-
-    progress(
-      `${name}: ${E2E.deliveries} deliveries at ${E2E.ratePerSecond}/s over ${E2E.pullRequests} pull requests, round-robin over ${config.replicas} replica(s)`,
-    );
-    const sent = await send(deliveries("m", E2E.deliveries, 900_000_000));
-    const { expected, receipts } = await receiptsFor(
-      `bench-e2e-m${tag}-`,
-      sent,
-      E2E.orderWindowMs + E2E.maxWaitMs,
-    );
-    replicas.assertAlive("the end-to-end phase");
-
-    const latencies = [];
-    let missing = 0;
-    let duplicates = 0;
-    for (const r of sent) {
-      const arrivals = receipts[r.marker];
-      if (!arrivals) {
-        if (expected.includes(r.marker)) missing += 1;
-        continue;
-      }
-      if (arrivals.length > 1) duplicates += arrivals.length - 1;
-      latencies.push(arrivals[0] - r.sentAt);
-    }
-    const statusCodes = {};
-    for (const r of sent) statusCodes[r.status] = (statusCodes[r.status] ?? 0) + 1;
-    const answered = sent.filter((r) => r.status !== 0);
+    const { answered, result } = await runEndToEnd({
+      secret,
+      fakes,
+      send: (deliveries) =>
+        sendSteady({ urls: replicas.urls, deliveries, ratePerSecond: E2E.ratePerSecond }),
+      warmupCount: Math.max(E2E.warmupDeliveries, 2 * config.replicas),
+      progress: (message) => progress(`${name}: ${message}`),
+      assertAlive: () => replicas.assertAlive("the end-to-end phase"),
+    });
     return {
       key: config.key,
       replicas: config.replicas,
-      deliveries: sent.length,
-      answered2xx: expected.length,
-      statusCodes,
-      received: latencies.length,
-      missing,
-      duplicates,
-      ackMs: summarize(answered.map((r) => r.ackMs)),
+      ...result,
       ackMsPerReplica: replicas.urls.map((url) =>
         summarize(answered.filter((r) => r.url === url).map((r) => r.ackMs)),
       ),
-      endToEndMs: summarize(latencies),
-      /** The same latencies less the order window every post waits on purpose. */
-      beyondOrderWindowMs: summarize(latencies.map((ms) => ms - E2E.orderWindowMs)),
       stderr: replicas.stderrTails(),
     };
   } finally {
     await replicas?.stop();
     await removeStore(stores, store);
   }
-}
-
-/** As `prettier --check .` wants it, should the file be committed; plain JSON without prettier. */
-async function formatJson(json) {
-  try {
-    const prettier = await import("prettier");
-    return await prettier.format(json, { parser: "json", printWidth: 100 });
-  } catch {
-    return `${JSON.stringify(JSON.parse(json), null, 2)}\n`;
-  }
-}
-
-function ratio(numerator, denominator) {
-  return numerator != null && denominator ? Number((numerator / denominator).toPrecision(2)) : null;
 }
 
 const fixed = (value, digits = 0) => (value == null ? "n/a" : value.toFixed(digits));

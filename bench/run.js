@@ -10,11 +10,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { countsDelta, fakeApiCounts, fakeSlackReceipts } from "./lib/fake-apis-client.js";
+import {
+  durableCheck,
+  E2E,
+  E2E_ENV,
+  E2E_MAX_MS,
+  formatJson,
+  ratio,
+  runEndToEnd,
+} from "./lib/end-to-end.js";
+import { countsDelta, fakeApiCounts } from "./lib/fake-apis-client.js";
 import { boundedInt } from "./lib/knobs.js";
-import { summarize } from "./lib/latency-summary.js";
 import { load } from "./lib/load.js";
-import { buildCommentDelivery, buildDelivery } from "./lib/payload.js";
+import { buildDelivery } from "./lib/payload.js";
 import { sendSteady } from "./lib/steady.js";
 import {
   freePort,
@@ -45,26 +53,6 @@ const SETTINGS = {
   /** Targets from the issue, printed beside the measurements. */
   targets: { validRpsOverBareProbot: 1.0, ackP99Ms: 50, forgedRpsOverBareHmac: 0.5 },
 };
-/**
- * End-to-end phase (threadline only, fresh process and database): distinct comments spread over a
- * few pull requests of the one configured channel, at a steady rate the channel's pace allows.
- */
-const E2E = {
-  ratePerSecond: boundedInt("BENCH_E2E_RPS", 10, 1, 40),
-  deliveries: 0, // below: at most 30 s of sending
-  warmupDeliveries: 5,
-  pullRequests: 5,
-  /** Raised from the default 1/s, burst 3, so the pace never holds a post back at this rate. */
-  slackChannelRate: 50,
-  slackChannelBurst: 10,
-  orderWindowMs: boundedInt("BENCH_ORDER_WINDOW_MS", 500, 0, 5000),
-  /** After the last delivery, how long to wait at most for the rest of the messages. */
-  maxWaitMs: 15_000,
-};
-E2E.deliveries = Math.min(
-  boundedInt("BENCH_E2E_DELIVERIES", 100, 10, 1200),
-  E2E.ratePerSecond * 30,
-);
 // Every phase is bounded; this is the backstop should something hang anyway.
 const PER_SERVER_MAX_MS =
   20_000 + // start-up (waitForPort)
@@ -80,14 +68,6 @@ const SERVERS = [
   { key: "bareProbot", label: "bare Probot", args: [`${BENCH_DIR}servers/bare-probot.js`] },
   { key: "threadline", label: "threadline", args: [THREADLINE], outboxMetrics: true },
 ];
-const E2E_MAX_MS =
-  20_000 + // start-up
-  2 * (10_000 + E2E.orderWindowMs) + // warm-up deliveries and their messages
-  (E2E.deliveries / E2E.ratePerSecond) * 1000 +
-  10_000 + // the last answers
-  E2E.orderWindowMs +
-  E2E.maxWaitMs +
-  2 * 3000; // stop()
 const WATCHDOG_MS = SERVERS.length * PER_SERVER_MAX_MS + E2E_MAX_MS + 30_000;
 
 function progress(message) {
@@ -159,7 +139,9 @@ async function measure(spec, { env, extraEnv = {}, delivery, fakes }) {
     const apisDuringValid = countsDelta(await fakeApiCounts(fakes), apisBeforeValid);
     // Every 2xx must be a recorded delivery: the outbox holds one post per answered delivery
     // (warm-up included), plus any for requests cut off in flight when a load run stopped.
-    const outbox = spec.outboxMetrics ? await outboxCheck(port, warmup, valid) : undefined;
+    const outbox = spec.outboxMetrics
+      ? durableCheck(await outboxMetrics(port), warmup, valid)
+      : undefined;
 
     progress(`${spec.label}: forged flood ${SETTINGS.seconds}s`);
     const rssBefore = rss.now();
@@ -218,14 +200,6 @@ async function measure(spec, { env, extraEnv = {}, delivery, fakes }) {
   }
 }
 
-async function outboxCheck(port, warmup, valid) {
-  const metrics = await outboxMetrics(port);
-  const answered2xx = warmup.ok + valid.ok;
-  const cutOff = warmup.cutOff + valid.cutOff;
-  const extra = metrics.totalPosts - answered2xx;
-  return { ...metrics, answered2xx, cutOff, extra, ok: extra >= 0 && extra <= cutOff };
-}
-
 /**
  * Waits until the server's stdout has been still for half a second, at most `maxMs`; resolves with
  * the byte count and how long it kept growing.
@@ -249,108 +223,35 @@ async function waitForQuietLog(counter, maxMs = SETTINGS.maxDrainMs) {
   };
 }
 
-/** Nearest-rank percentile of `values` (any order); null when empty. */
-/**
- * End-to-end phase, threadline only, in a process and database of its own: distinct comments at a
- * steady rate, each timed from the moment its delivery was sent to the fake Slack's receipt of the
- * message that carries it.
- */
+/** End-to-end phase, threadline only, in a process and database of its own. */
 async function measureEndToEnd({ env, secret, fakes, databaseUrl }) {
+  const name = "threadline (end-to-end)";
   const port = await freePort();
   const counter = startByteCounter();
   const child = startServer({
-    name: "threadline (end-to-end)",
+    name,
     args: [THREADLINE],
-    env: {
-      ...env,
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      SLACK_CHANNEL_RATE: String(E2E.slackChannelRate),
-      SLACK_CHANNEL_BURST: String(E2E.slackChannelBurst),
-      ORDER_WINDOW_MS: String(E2E.orderWindowMs),
-    },
+    env: { ...env, PORT: String(port), DATABASE_URL: databaseUrl, ...E2E_ENV },
     cwd: BENCH_DIR,
     stdout: counter.stream,
   });
   const url = `http://127.0.0.1:${port}/api/github/webhooks`;
-  const tag = randomBytes(4).toString("hex");
-  const deliveries = (kind, count, firstCommentId) =>
-    Array.from({ length: count }, (_, n) => {
-      const marker = `bench-e2e-${kind}${tag}-${n}`;
-      const delivery = buildCommentDelivery(secret, {
-        pullRequest: 100 + (n % E2E.pullRequests),
-        commentId: firstCommentId + n,
-        marker,
-      });
-      return { ...delivery, marker };
-    });
-  /** Polls the fake Slack until every marker of `sent` (2xx only) has arrived, or `maxMs` passed. */
-  const receiptsFor = async (prefix, sent, maxMs) => {
-    const expected = sent.filter((r) => r.status >= 200 && r.status < 300).map((r) => r.marker);
-    const deadline = performance.now() + maxMs;
-    let receipts = {};
-    for (;;) {
-      receipts = await fakeSlackReceipts(fakes, prefix);
-      if (expected.every((marker) => receipts[marker]) || performance.now() > deadline) break;
-      await sleep(100);
-    }
-    return { expected, receipts };
-  };
-
   try {
     await waitForPort(port, child);
-    // Token exchange, config read, JIT: paid here, not by the measured deliveries.
-    progress(`threadline (end-to-end): ${E2E.warmupDeliveries} warm-up deliveries`);
-    const warm = await sendSteady({
-      url,
-      deliveries: deliveries("w", E2E.warmupDeliveries, 800_000_000),
-      ratePerSecond: E2E.ratePerSecond,
+    const { result } = await runEndToEnd({
+      secret,
+      fakes,
+      send: (deliveries) => sendSteady({ url, deliveries, ratePerSecond: E2E.ratePerSecond }),
+      warmupCount: E2E.warmupDeliveries,
+      progress: (message) => progress(`${name}: ${message}`),
+      assertAlive: () => {
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`threadline died during the end-to-end phase:\n${child.stderrTail()}`);
+      },
     });
-    await receiptsFor(`bench-e2e-w${tag}-`, warm, 10_000 + E2E.orderWindowMs);
-
-    progress(
-      `threadline (end-to-end): ${E2E.deliveries} deliveries at ${E2E.ratePerSecond}/s over ${E2E.pullRequests} pull requests`,
-    );
-    const sent = await sendSteady({
-      url,
-      deliveries: deliveries("m", E2E.deliveries, 900_000_000),
-      ratePerSecond: E2E.ratePerSecond,
-    });
-    const { expected, receipts } = await receiptsFor(
-      `bench-e2e-m${tag}-`,
-      sent,
-      E2E.orderWindowMs + E2E.maxWaitMs,
-    );
-    const alive = child.exitCode === null && child.signalCode === null;
-    if (!alive)
-      throw new Error(`threadline died during the end-to-end phase:\n${child.stderrTail()}`);
-
-    const latencies = [];
-    let missing = 0;
-    let duplicates = 0;
-    for (const r of sent) {
-      const arrivals = receipts[r.marker];
-      if (!arrivals) {
-        if (expected.includes(r.marker)) missing += 1;
-        continue;
-      }
-      if (arrivals.length > 1) duplicates += arrivals.length - 1;
-      latencies.push(arrivals[0] - r.sentAt);
-    }
-    const statusCodes = {};
-    for (const r of sent) statusCodes[r.status] = (statusCodes[r.status] ?? 0) + 1;
     return {
       settings: { ...E2E },
-      deliveries: sent.length,
-      answered2xx: expected.length,
-      statusCodes,
-      received: latencies.length,
-      missing,
-      duplicates,
-      ackMs: summarize(sent.filter((r) => r.status !== 0).map((r) => r.ackMs)),
-      endToEndMs: summarize(latencies),
-      /** The same latencies less the order window every post waits on purpose. */
-      beyondOrderWindowMs: summarize(latencies.map((ms) => ms - E2E.orderWindowMs)),
+      ...result,
       stderr: child.stderrTail().slice(-2000) || undefined,
     };
   } finally {
@@ -360,22 +261,8 @@ async function measureEndToEnd({ env, secret, fakes, databaseUrl }) {
   }
 }
 
-/** As `prettier --check .` wants it, should the file be committed; plain JSON without prettier. */
-async function formatJson(json) {
-  try {
-    const prettier = await import("prettier");
-    return await prettier.format(json, { parser: "json", printWidth: 100 });
-  } catch {
-    return `${JSON.stringify(JSON.parse(json), null, 2)}\n`;
-  }
-}
-
 function mb(bytes) {
   return bytes === undefined ? null : Math.round((bytes / 1024 / 1024) * 10) / 10;
-}
-
-function ratio(numerator, denominator) {
-  return numerator != null && denominator ? Number((numerator / denominator).toPrecision(2)) : null;
 }
 
 function formatTable(results) {

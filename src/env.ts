@@ -1,4 +1,5 @@
 import { getPrivateKey } from "@probot/get-private-key";
+import { databasePasswordsOf } from "./log/redact-secrets.js";
 
 /** Everything the App reads from its environment, validated once at start. */
 export interface Settings {
@@ -224,16 +225,4 @@ export function secretsOf(settings: Settings): string[] {
     settings.slackBotToken,
     ...databasePasswordsOf(settings.databaseUrl),
   ].filter((secret): secret is string => Boolean(secret));
-}
-
-/** The password in DATABASE_URL, if any, as written and decoded. */
-function databasePasswordsOf(databaseUrl: string | undefined): string[] {
-  if (!databaseUrl || !URL.canParse(databaseUrl)) return [];
-  const { password } = new URL(databaseUrl);
-  if (!password) return [];
-  try {
-    return [password, decodeURIComponent(password)];
-  } catch {
-    return [password];
-  }
 }

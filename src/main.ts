@@ -8,7 +8,7 @@ import { config as loadDotenv } from "dotenv";
 import { run as runProbotSetup } from "probot";
 import { needsAppSetup, readSettings, secretsOf, SettingsError } from "./env.js";
 import { createLogger } from "./log/create-logger.js";
-import { createSecretRedactor } from "./log/redact-secrets.js";
+import { createSecretRedactor, databasePasswordsOf } from "./log/redact-secrets.js";
 import { startApp } from "./start-app.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -86,6 +86,7 @@ main(process.env).catch((error: unknown) => {
       process.env.WEBHOOK_SECRET,
       process.env.WEBHOOK_SECRET_PREVIOUS,
       process.env.SLACK_BOT_TOKEN,
+      ...databasePasswordsOf(process.env.DATABASE_URL),
     ].filter((secret): secret is string => Boolean(secret)),
   );
   const message = error instanceof Error ? error.message : String(error);

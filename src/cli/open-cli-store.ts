@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { createSecretRedactor } from "../log/redact-secrets.js";
+import { createSecretRedactor, databasePasswordsOf } from "../log/redact-secrets.js";
 import type { OutboxStore } from "../store/outbox-store.js";
 import {
   DEFAULT_SQLITE_PATH,
+  maskUrl,
   openStore,
   parseDatabaseUrl,
   type StoreLocation,
@@ -71,20 +72,6 @@ export async function openCliStore(
  * password wherever it appears alone (a driver may quote it).
  */
 export function createDatabaseUrlMasker(databaseUrl: string | undefined): (text: string) => string {
-  const secrets: string[] = [];
-  const url = nonEmpty(databaseUrl);
-  if (url && URL.canParse(url)) {
-    const { password } = new URL(url);
-    if (password) secrets.push(password, safeDecode(password));
-  }
-  const redact = createSecretRedactor(secrets);
-  return (text) => redact(text.replace(/(\/\/)[^@/\s]*@/g, "$1…@"));
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  const redact = createSecretRedactor(databasePasswordsOf(nonEmpty(databaseUrl)));
+  return (text) => redact(maskUrl(text));
 }

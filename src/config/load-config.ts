@@ -128,16 +128,24 @@ async function locateProblems(
   return new ConfigError(location, problems, { cause: fetchError ?? cause });
 }
 
-async function readText(octokit: ConfigOctokit, file: LoadedFile): Promise<string> {
+/** A file's text, on the default branch or at `ref`. */
+export async function readText(
+  octokit: Pick<ConfigOctokit, "request">,
+  file: { owner: string; repo: string; path: string },
+  ref?: string,
+): Promise<string> {
   const { data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
     owner: file.owner,
     repo: file.repo,
     path: file.path,
+    ...(ref === undefined ? {} : { ref }),
     mediaType: { format: "raw" },
   });
   // With the raw media type GitHub answers with the file's bytes, which Octokit hands over as text.
   if (typeof data !== "string") {
-    throw new Error(`${file.owner}/${file.repo} ${file.path} did not come back as text`);
+    throw new Error(
+      `${file.owner}/${file.repo} ${file.path}${ref === undefined ? "" : ` at ${ref}`} did not come back as text`,
+    );
   }
   return data;
 }

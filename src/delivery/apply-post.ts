@@ -16,6 +16,13 @@ import {
   type PostContent,
 } from "./post-content.js";
 
+/** What applying a post needs: the store, Slack, and the worker's clock. */
+export interface ApplyDeps {
+  store: OutboxStore;
+  slack: SlackPoster;
+  now: () => number;
+}
+
 /** What applying a post did, for the outbox row and the log. */
 export interface Applied {
   /** The Slack message the post created or changed (empty when nothing needed doing). */
@@ -33,7 +40,7 @@ export interface Applied {
 export async function applyPost(
   row: OutboxRow,
   content: PostContent,
-  deps: { store: OutboxStore; slack: SlackPoster; now: () => number },
+  deps: ApplyDeps,
 ): Promise<Applied> {
   if (content.type === "parent") return applyParentUpdate(row, content, deps);
   if (row.group_key) return applyGroup(row, content, deps);
@@ -66,7 +73,7 @@ function currentParts(rows: readonly OutboxRow[]): ConversationContent[] {
 async function applyGroup(
   row: OutboxRow,
   content: ConversationContent,
-  { store, slack, now }: { store: OutboxStore; slack: SlackPoster; now: () => number },
+  { store, slack, now }: ApplyDeps,
 ): Promise<Applied> {
   const channel = row.channel;
   const groupKey = row.group_key!;
@@ -80,6 +87,8 @@ async function applyGroup(
   const messages = renderReviewGroup({ review, comments }, { mentions: content.mentions });
 
   let first: PostedMessage | undefined;
+  /** The thread the first message is in, which later messages continue. */
+  let firstThreadTs: string | null = null;
   let what: Applied["what"] = "nothing";
   const chunks = Math.max(messages.length, 1);
   for (let index = 0; ; index += 1) {
@@ -108,16 +117,17 @@ async function applyGroup(
         });
         what = "updated";
       }
+      if (index === 0) firstThreadTs = shown.threadTs;
       first ??= { channel, ts: shown.ts };
       continue;
     }
     // Later messages of a large review continue in the first one's thread (or the PR's).
-    const threadTs =
+    const threadTs: string | null =
       index === 0
         ? content.threads
           ? await ensureParent(row, content, { store, slack, now })
           : null
-        : ((await store.getMessage(channel, `${groupKey}#0`))?.threadTs ?? first?.ts ?? null);
+        : (firstThreadTs ?? first?.ts ?? null);
     const posted = await slack.postMessage(
       channel,
       message,
@@ -129,6 +139,7 @@ async function applyGroup(
       shownUpdatedAt: fingerprint,
       deleted: false,
     });
+    if (index === 0) firstThreadTs = threadTs;
     first ??= posted;
     what = what === "nothing" ? "posted" : what;
   }
@@ -141,7 +152,7 @@ async function applyGroup(
 async function applyConversation(
   row: OutboxRow,
   content: ConversationContent,
-  { store, slack, now }: { store: OutboxStore; slack: SlackPoster; now: () => number },
+  { store, slack, now }: ApplyDeps,
 ): Promise<Applied> {
   const { event } = content;
   const channel = row.channel;
@@ -205,7 +216,7 @@ async function applyConversation(
 async function ensureParent(
   row: OutboxRow,
   content: ConversationContent,
-  { store, slack }: { store: OutboxStore; slack: SlackPoster; now: () => number },
+  { store, slack }: ApplyDeps,
 ): Promise<string> {
   const thread = await store.getThread(row.channel, row.thread_key);
   if (thread?.parentTs) return thread.parentTs;
@@ -245,7 +256,7 @@ async function ensureParent(
 async function applyParentUpdate(
   row: OutboxRow,
   content: ParentContent,
-  { store, slack }: { store: OutboxStore; slack: SlackPoster; now: () => number },
+  { store, slack }: ApplyDeps,
 ): Promise<Applied> {
   const { update } = content;
   const thread = await store.getThread(row.channel, row.thread_key);

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Metrics } from "../metrics/create-metrics.js";
 import type { SlackPoster } from "../slack/create-slack-client.js";
-import { describeSlackError } from "../slack/describe-slack-error.js";
+import { describeSlackError, type SlackFailure } from "../slack/describe-slack-error.js";
 import type { OutboxStore } from "../store/outbox-store.js";
 import type { OutboxRow } from "../store/schema.js";
 import type { Pace } from "./channel-pacer.js";
@@ -13,11 +13,6 @@ const WAKE_DELAY_MS = 20;
 
 /** Slack errors meaning the message to edit or delete no longer exists. */
 const GONE_CODES = new Set(["message_not_found", "cant_update_message", "cant_delete_message"]);
-
-function isGone(error: unknown): boolean {
-  const code = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
-  return typeof code === "string" && GONE_CODES.has(code);
-}
 
 export interface WorkerOptions {
   store: OutboxStore;
@@ -184,13 +179,14 @@ export function createWorker(options: WorkerOptions): Worker {
       applied = await applyPost(row, content, { store, slack, now });
     } catch (error) {
       metrics.slackLatency.observe({ outcome: "error" }, (now() - startedAt) / 1000);
-      if (isGone(error)) {
+      const failure = describeSlackError(error, row.channel);
+      if (GONE_CODES.has(failure.code)) {
         // Someone removed the message in Slack: there is nothing left to edit or delete.
         await store.markSent(row.id, { channel: row.channel, ts: "" }, now());
         postLog.warn("the Slack message is gone (removed in Slack); nothing to change");
         return;
       }
-      await handleFailure(row, error, postLog);
+      await handleFailure(row, failure, postLog);
       return;
     }
     metrics.slackLatency.observe({ outcome: "ok" }, (now() - startedAt) / 1000);
@@ -208,9 +204,12 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function handleFailure(row: OutboxRow, error: unknown, postLog: Logger): Promise<void> {
+  async function handleFailure(
+    row: OutboxRow,
+    failure: SlackFailure,
+    postLog: Logger,
+  ): Promise<void> {
     const at = now();
-    const failure = describeSlackError(error, row.channel);
     const decision = decideAfterFailure(
       failure,
       { attempts: row.attempts, createdAt: Number(row.created_at) },

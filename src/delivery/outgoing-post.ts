@@ -13,6 +13,19 @@ export interface OutgoingPost {
   groupKey?: string;
 }
 
+/** The thread key of pull request `number` in `repository` (`owner/repo`): `owner/repo#N`. */
+export function threadKeyOf(repository: string, number: number): string {
+  return `${repository}#${number}`;
+}
+
+/**
+ * The order key of what happened at `at` (ISO time) to item `id`. News about the pull request
+ * itself has id 0, so it sorts before a comment made in the same second.
+ */
+export function orderKeyOf(at: string, id = 0): string {
+  return `${at}|${String(id).padStart(20, "0")}`;
+}
+
 /**
  * Why a delivery was or wasn't carried, recorded with it so `threadline explain <delivery-id>`
  * can answer "why did (or didn't) this reach Slack?" after the fact.

@@ -92,13 +92,7 @@ function normalizeIssueComment(
     labels: labelNames(issue.labels),
     base: undefined,
     author: issue.user?.login ?? "ghost",
-    state: issue.pull_request.merged_at
-      ? "merged"
-      : issue.state === "closed"
-        ? "closed"
-        : issue.draft
-          ? "draft"
-          : "open",
+    state: stateOf(Boolean(issue.pull_request.merged_at), issue.state, issue.draft),
   };
   return {
     event: {
@@ -129,15 +123,16 @@ interface PullRequestLike {
   user: UserLike | null;
 }
 
-function toPullRequest(pullRequest: PullRequestLike): PullRequestSummary {
+/** Merged, else closed, else draft, else open: the order GitHub's own badge follows. */
+function stateOf(merged: boolean, state: string, draft: boolean | undefined): PullRequestState {
+  if (merged) return "merged";
+  if (state === "closed") return "closed";
+  return draft ? "draft" : "open";
+}
+
+function toPullRequest(pullRequest: PullRequestLike): PullRequestUpdate["pullRequest"] {
   return {
-    state: pullRequest.merged_at
-      ? "merged"
-      : pullRequest.state === "closed"
-        ? "closed"
-        : pullRequest.draft
-          ? "draft"
-          : "open",
+    state: stateOf(Boolean(pullRequest.merged_at), pullRequest.state, pullRequest.draft),
     head: pullRequest.head.ref,
     number: pullRequest.number,
     title: pullRequest.title,
@@ -261,16 +256,13 @@ export function normalizePullRequestUpdate(
   payload: EmitterWebhookEvent<(typeof PULL_REQUEST_UPDATE_NAMES)[number]>["payload"],
 ): PullRequestUpdate {
   const pullRequest = payload.pull_request;
-  const state: PullRequestState = pullRequest.merged
-    ? "merged"
-    : pullRequest.state === "closed"
-      ? "closed"
-      : pullRequest.draft
-        ? "draft"
-        : "open";
   return {
     repository: toRepository(payload.repository),
-    pullRequest: { ...toPullRequest(pullRequest), state, head: pullRequest.head.ref },
+    // `merged`, which the pull_request event has, rather than the time it was merged.
+    pullRequest: {
+      ...toPullRequest(pullRequest),
+      state: stateOf(pullRequest.merged, pullRequest.state, pullRequest.draft),
+    },
     updatedAt: pullRequest.updated_at,
   };
 }

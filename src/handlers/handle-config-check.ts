@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import { CONFIG_PATH } from "../config/config-path.js";
 import { describeConfigCheck, type ConfigChange } from "../config/describe-config-check.js";
+import { readText } from "../config/load-config.js";
 import { parseConfig } from "../config/parse-config.js";
 
 /** The pull-request actions that give the pull request a new head commit to report on. */
@@ -134,13 +135,9 @@ async function readConfigAt(
   context: Context<ConfigCheckEventName>,
   ref: string,
 ): Promise<string | undefined> {
-  let data: unknown;
   try {
     // The single_file permission grants exactly this path, at any ref.
-    ({ data } = await context.octokit.request(
-      "GET /repos/{owner}/{repo}/contents/{path}",
-      context.repo({ path: CONFIG_PATH, ref, mediaType: { format: "raw" } }),
-    ));
+    return await readText(context.octokit, context.repo({ path: CONFIG_PATH }), ref);
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw new Error(
@@ -148,13 +145,6 @@ async function readConfigAt(
       { cause: error },
     );
   }
-  // With the raw media type GitHub answers with the file's bytes, which Octokit hands over as text.
-  if (typeof data !== "string") {
-    throw new Error(
-      `${CONFIG_PATH} of ${context.payload.repository.full_name} at ${ref} did not come back as text`,
-    );
-  }
-  return data;
 }
 
 /**

@@ -1,6 +1,11 @@
 import type { Context } from "probot";
 import type { ConfigSource } from "../config/config-source.js";
-import type { DeliverPosts, Explanation } from "../delivery/outgoing-post.js";
+import {
+  orderKeyOf,
+  threadKeyOf,
+  type DeliverPosts,
+  type Explanation,
+} from "../delivery/outgoing-post.js";
 import type { ConversationEvent } from "../events/conversation-event.js";
 import { normalize, type CarriedEventName } from "../events/normalize.js";
 import { needsBaseBranch, routeEvent } from "../routing/route-event.js";
@@ -33,7 +38,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
     }
     let event = normalized.event;
     const repository = event.repository.fullName;
-    const pullRequest = `${repository}#${event.pullRequest.number}`;
+    const pullRequest = threadKeyOf(repository, event.pullRequest.number);
 
     const loaded = await deps.configs.get(context.octokit, {
       owner: event.repository.owner,
@@ -86,7 +91,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
     // A review and the line comments submitted with it become one message.
     const reviewId = event.kind === "review" ? event.id : event.location?.reviewId;
     const groupKey = reviewId ? `review:${reviewId}` : undefined;
-    const orderKey = `${event.createdAt}|${String(event.id).padStart(20, "0")}`;
+    const orderKey = orderKeyOf(event.createdAt, event.id);
     log.debug(
       { pullRequest: threadKey, channels: routed.channels, reasons: routed.reasons },
       "routed",

@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import type { PullRequestUpdate } from "../events/conversation-event.js";
-import type { DeliverPosts } from "../delivery/outgoing-post.js";
+import { orderKeyOf, threadKeyOf, type DeliverPosts } from "../delivery/outgoing-post.js";
 import { normalizePullRequestUpdate, type PULL_REQUEST_UPDATE_NAMES } from "../events/normalize.js";
 
 export interface PullRequestUpdateDeps {
@@ -18,7 +18,7 @@ export interface PullRequestUpdateDeps {
 export function createPullRequestUpdateHandler(deps: PullRequestUpdateDeps) {
   return async (context: Context<(typeof PULL_REQUEST_UPDATE_NAMES)[number]>): Promise<void> => {
     const update = normalizePullRequestUpdate(context.payload);
-    const threadKey = `${update.repository.fullName}#${update.pullRequest.number}`;
+    const threadKey = threadKeyOf(update.repository.fullName, update.pullRequest.number);
     const log = context.log.child({
       event: `pull_request.${context.payload.action}`,
       pullRequest: threadKey,
@@ -31,7 +31,7 @@ export function createPullRequestUpdateHandler(deps: PullRequestUpdateDeps) {
       );
       return;
     }
-    const orderKey = `${update.updatedAt}|${"0".repeat(20)}`;
+    const orderKey = orderKeyOf(update.updatedAt);
     await deps.deliver(
       {
         deliveryId: context.id,

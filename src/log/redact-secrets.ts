@@ -1,3 +1,15 @@
+/** The password in a database URL, if any, as written and decoded (a driver may quote either). */
+export function databasePasswordsOf(databaseUrl: string | undefined): string[] {
+  if (!databaseUrl || !URL.canParse(databaseUrl)) return [];
+  const { password } = new URL(databaseUrl);
+  if (!password) return [];
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password];
+  }
+}
+
 /**
  * Builds a function that masks every known secret in a piece of text.
  *

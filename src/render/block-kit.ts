@@ -49,3 +49,31 @@ export interface SlackMessage {
 export function mrkdwn(text: string): MrkdwnText {
   return { type: "mrkdwn", text, verbatim: true };
 }
+
+/** A section of body text. */
+export function section(text: string): SectionBlock {
+  return { type: "section", text: mrkdwn(text) };
+}
+
+/** A small grey line, after an image when one is given. */
+export function context(text: string, image?: ImageElement): ContextBlock {
+  return {
+    type: "context",
+    elements: image ? [image, mrkdwn(text)] : [mrkdwn(text)],
+  };
+}
+
+/** The characters of text a block holds, as Slack counts them against a message's limit. */
+export function blockTextLength(block: Block): number {
+  return block.type === "section"
+    ? block.text.text.length
+    : block.elements.reduce(
+        (sum, element) => sum + (element.type === "mrkdwn" ? element.text.length : 0),
+        0,
+      );
+}
+
+/** A message of these blocks with this fallback text; links are never unfurled. */
+export function slackMessage(text: string, blocks: Block[]): SlackMessage {
+  return { text, blocks, unfurl_links: false, unfurl_media: false };
+}

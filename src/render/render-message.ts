@@ -5,10 +5,12 @@ import type {
 } from "../events/conversation-event.js";
 import { actionVerb } from "./action-verb.js";
 import {
-  mrkdwn,
+  blockTextLength,
+  context,
+  section,
+  slackMessage,
   type Block,
   type ContextBlock,
-  type ImageElement,
   type SlackMessage,
 } from "./block-kit.js";
 import { cutMrkdwn } from "./cut-mrkdwn.js";
@@ -49,17 +51,6 @@ function serverUrlOf(event: ConversationEvent): string {
   } catch {
     return DEFAULT_SERVER_URL;
   }
-}
-
-function section(text: string): Block {
-  return { type: "section", text: mrkdwn(text) };
-}
-
-function context(text: string, image?: ImageElement): ContextBlock {
-  return {
-    type: "context",
-    elements: image ? [image, mrkdwn(text)] : [mrkdwn(text)],
-  };
 }
 
 /** Who did what on which pull request, under their avatar. */
@@ -117,15 +108,6 @@ function locationBlocks(event: ConversationEvent, location: ReviewCommentLocatio
       ];
 }
 
-function blockTextLength(block: Block): number {
-  return block.type === "section"
-    ? block.text.text.length
-    : block.elements.reduce(
-        (sum, element) => sum + (element.type === "mrkdwn" ? element.text.length : 0),
-        0,
-      );
-}
-
 /**
  * The Slack message for one GitHub conversation event: a header with the author and pull request,
  * for a line comment the file, line and diff excerpt, the body as mrkdwn within Slack's limits,
@@ -156,10 +138,9 @@ export function renderMessage(event: ConversationEvent, options: RenderOptions):
       SLACK_LIMITS.blockText - fixed.reduce((sum, block) => sum + blockTextLength(block), 0),
   });
 
-  return {
-    text: fallbackText(event),
-    blocks: [...before, ...body.sections.map(section), ...after],
-    unfurl_links: false,
-    unfurl_media: false,
-  };
+  return slackMessage(fallbackText(event), [
+    ...before,
+    ...body.sections.map((text) => section(text)),
+    ...after,
+  ]);
 }

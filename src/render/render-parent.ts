@@ -1,5 +1,5 @@
 import type { PullRequestState, PullRequestUpdate } from "../events/conversation-event.js";
-import { mrkdwn, type SlackMessage } from "./block-kit.js";
+import { context, section, slackMessage, type SlackMessage } from "./block-kit.js";
 import { escapeInlineCode, escapeMrkdwn } from "./escape-mrkdwn.js";
 import { slackLink } from "./slack-link.js";
 import { truncateText } from "./truncate-text.js";
@@ -23,23 +23,13 @@ export function renderParent(update: PullRequestUpdate): SlackMessage {
     pullRequest.base === undefined || pullRequest.head === ""
       ? ""
       : ` · \`${escapeInlineCode(pullRequest.base)}\` ← \`${escapeInlineCode(pullRequest.head)}\``;
-  return {
-    text: `${escapeMrkdwn(reference)}: ${escapeMrkdwn(title)} (${STATE_LABEL[pullRequest.state]})`,
-    blocks: [
-      {
-        type: "section",
-        text: mrkdwn(`*${slackLink(pullRequest.htmlUrl, `${reference}: ${title}`)}*`),
-      },
-      {
-        type: "context",
-        elements: [
-          mrkdwn(
-            `${STATE_LABEL[pullRequest.state]} · opened by ${escapeMrkdwn(pullRequest.author)}${branches} · comments in the thread`,
-          ),
-        ],
-      },
+  return slackMessage(
+    `${escapeMrkdwn(reference)}: ${escapeMrkdwn(title)} (${STATE_LABEL[pullRequest.state]})`,
+    [
+      section(`*${slackLink(pullRequest.htmlUrl, `${reference}: ${title}`)}*`),
+      context(
+        `${STATE_LABEL[pullRequest.state]} · opened by ${escapeMrkdwn(pullRequest.author)}${branches} · comments in the thread`,
+      ),
     ],
-    unfurl_links: false,
-    unfurl_media: false,
-  };
+  );
 }

@@ -1,5 +1,11 @@
 import type { ConversationEvent } from "../events/conversation-event.js";
-import { mrkdwn, type Block, type SlackMessage } from "./block-kit.js";
+import {
+  blockTextLength,
+  context,
+  slackMessage,
+  type Block,
+  type SlackMessage,
+} from "./block-kit.js";
 import { escapeMrkdwn } from "./escape-mrkdwn.js";
 import { SLACK_LIMITS } from "./fit-to-slack-limits.js";
 import { renderMessage, type RenderOptions } from "./render-message.js";
@@ -11,15 +17,6 @@ export interface ReviewGroup {
   review: ConversationEvent | undefined;
   /** Its line comments, oldest first. */
   comments: ConversationEvent[];
-}
-
-function textLength(block: Block): number {
-  return block.type === "section"
-    ? block.text.text.length
-    : block.elements.reduce(
-        (sum, part) => sum + (part.type === "mrkdwn" ? part.text.length : 0),
-        0,
-      );
 }
 
 /**
@@ -42,30 +39,26 @@ export function renderReviewGroup(group: ReviewGroup, options: RenderOptions): S
   const flush = () => {
     if (blocks.length === 0) return;
     const first = messages.length === 0;
-    messages.push({
-      text: first ? leadMessage.text : `${escapeMrkdwn(lead.author.login)}'s review, continued`,
-      blocks,
-      unfurl_links: false,
-      unfurl_media: false,
-    });
+    messages.push(
+      slackMessage(
+        first ? leadMessage.text : `${escapeMrkdwn(lead.author.login)}'s review, continued`,
+        blocks,
+      ),
+    );
     blocks = [];
     chars = 0;
   };
-  const continuation = (): Block => ({
-    type: "context",
-    elements: [
-      mrkdwn(
-        `${slackLink(lead.htmlUrl, `${lead.author.login}'s review`)} on ${escapeMrkdwn(
-          `${lead.repository.fullName}#${lead.pullRequest.number}`,
-        )}, continued`,
-      ),
-    ],
-  });
+  const continuation = (): Block =>
+    context(
+      `${slackLink(lead.htmlUrl, `${lead.author.login}'s review`)} on ${escapeMrkdwn(
+        `${lead.repository.fullName}#${lead.pullRequest.number}`,
+      )}, continued`,
+    );
 
   parts.forEach((part, index) => {
     const rendered =
       index === 0 ? leadMessage.blocks : renderMessage(part, options).blocks.slice(1);
-    const size = rendered.reduce((sum, block) => sum + textLength(block), 0);
+    const size = rendered.reduce((sum, block) => sum + blockTextLength(block), 0);
     if (
       blocks.length > 0 &&
       (blocks.length + rendered.length > SLACK_LIMITS.blocks ||
@@ -73,7 +66,7 @@ export function renderReviewGroup(group: ReviewGroup, options: RenderOptions): S
     ) {
       flush();
       blocks.push(continuation());
-      chars += textLength(blocks[0]!);
+      chars += blockTextLength(blocks[0]!);
     }
     blocks.push(...rendered);
     chars += size;

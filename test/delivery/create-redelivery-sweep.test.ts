@@ -8,6 +8,7 @@ import {
 } from "../../src/delivery/create-redelivery-sweep.js";
 import type { OutboxStore } from "../../src/store/outbox-store.js";
 import { openTestStore } from "../helpers/test-store.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const NOW = Date.parse("2024-06-10T12:00:00Z");
 const MINUTE = 60_000;
@@ -231,19 +232,14 @@ describe("createRedeliverySweep", () => {
     sweep.start();
     sweep.stop();
 
-    await waitFor(() =>
-      lines.some(
-        (line) => line.msg === "could not sweep for failed deliveries; trying again later",
-      ),
+    await waitUntil(
+      () =>
+        lines.some(
+          (line) => line.msg === "could not sweep for failed deliveries; trying again later",
+        ),
+      "the sweep logs its failure",
+      5_000,
     );
     expect(await store.getState(LAST_SWEEP_KEY)).toBeUndefined();
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition never held");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

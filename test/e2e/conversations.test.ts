@@ -13,6 +13,7 @@ import { mockConfigFile, mockInstallationToken } from "../helpers/fake-github.js
 import { startFakeSlack, type FakeSlack, type ReceivedCall } from "../helpers/fake-slack.js";
 import type { AppOverrides } from "../../src/start-app.js";
 import { startTestApp, type TestApp } from "../helpers/start-test-app.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const CHANNEL = "C0123456789";
 const OTHER_CHANNEL = "C0OTHER0001";
@@ -147,23 +148,8 @@ async function deliver(event: string, payload: unknown): Promise<void> {
 
 const deliverComment = (spec: CommentSpec) => deliver("issue_comment", issueComment(spec));
 
-/** Resolves once `condition` holds; rejects after `timeoutMs`. */
-async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = SLOW) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("the expected state never came");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** Everything queued has been settled: nothing waits or is in flight, so nothing more will reach Slack. */
-async function settled() {
-  await eventually(async () => {
-    const counts = await app!.store.counts();
-    return counts.pending === 0 && counts.sending === 0;
-  });
-  return app!.store.counts();
-}
+const settled = () => app!.drained(SLOW);
 
 /**
  * The `ts` of the `n`th call the fake Slack answered `ok` (it numbers its answers in order). The
@@ -292,7 +278,7 @@ describe("threads (the default)", () => {
     slack.delayAnswers("hold");
 
     await Promise.all([deliverComment({ n: 1 }), deliverComment({ n: 2 })]);
-    await eventually(() => slack.unanswered() === 1);
+    await waitUntil(() => slack.unanswered() === 1, "Slack holds one call", SLOW);
     slack.delayAnswers(0);
     slack.release();
 
@@ -440,7 +426,7 @@ describe("the parent follows the pull request", () => {
     await start();
     slack.delayAnswers("hold");
     await deliverComment({ n: 1 });
-    await eventually(() => slack.unanswered() === 1);
+    await waitUntil(() => slack.unanswered() === 1, "Slack holds one call", SLOW);
 
     await deliver(
       "pull_request",

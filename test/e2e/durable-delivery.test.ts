@@ -12,6 +12,7 @@ import { numberedComment } from "../fixtures/index.js";
 import { github, mockConfigFile, mockInstallationToken } from "../helpers/fake-github.js";
 import { startFakeSlack, type FakeSlack, type ReceivedCall } from "../helpers/fake-slack.js";
 import { startTestApp, type TestApp } from "../helpers/start-test-app.js";
+import { waitUntil } from "../helpers/wait.js";
 
 const CHANNEL = "C0123456789";
 /** Comments on pull requests labelled `elsewhere` go here instead. */
@@ -112,23 +113,8 @@ async function deliverComment(n: number, options: CommentOptions & { id?: string
   return response;
 }
 
-/** Resolves once `condition` holds; rejects after `timeoutMs`. */
-async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = SLOW) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("the expected state never came");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** Everything queued has been settled: nothing waits or is in flight, so nothing more will post. */
-async function settled() {
-  await eventually(async () => {
-    const counts = await app!.store.counts();
-    return counts.pending === 0 && counts.sending === 0;
-  });
-  return app!.store.counts();
-}
+const settled = () => app!.drained(SLOW);
 
 async function metrics(): Promise<string> {
   const response = await fetch(`${app!.url}/metrics`);
@@ -206,7 +192,7 @@ describe("Slack asks to slow down", () => {
 
       await deliverComment(1);
       // Slack refused the first post to CHANNEL and asked for two seconds...
-      await eventually(() => slack.posts().length === 1);
+      await waitUntil(() => slack.posts().length === 1, "the post reaches Slack", SLOW);
       // ...during which OTHER_CHANNEL's comments arrive.
       await deliverComment(1, { pullRequest: 2, elsewhere: true });
       await deliverComment(2, { pullRequest: 2, elsewhere: true });
@@ -233,7 +219,7 @@ describe("Slack asks to slow down, with a backlog", () => {
       slack.script({ kind: "rate_limited", retryAfterSeconds: 4 });
 
       await deliverComment(1);
-      await eventually(() => slack.posts().length === 1);
+      await waitUntil(() => slack.posts().length === 1, "the post reaches Slack", SLOW);
       for (let pullRequest = 2; pullRequest <= 40; pullRequest += 1) {
         await deliverComment(1, { pullRequest });
       }

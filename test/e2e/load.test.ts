@@ -15,7 +15,7 @@ import { afterEach, beforeEach, expect, test } from "@jest/globals";
 import { numberedComment } from "../fixtures/index.js";
 import { startFakeGitHubServer, type FakeGitHubServer } from "../helpers/fake-github-server.js";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.js";
-import { createAppEnvironment, stopAllApps, type SpawnedApp } from "../helpers/spawn-app.js";
+import { createAppEnvironment, stopAllApps } from "../helpers/spawn-app.js";
 import { sleep } from "../helpers/wait.js";
 
 const CHANNEL = "C0123456789";

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { signBody } from "../../src/server/verify-signature.js";
+import type { LogLine } from "./start-test-app.js";
 import { createTestDatabaseUrl, dropTestDatabases } from "./test-store.js";
 import { sleep } from "./wait.js";
 
@@ -22,12 +23,6 @@ export const SPAWN_WEBHOOK_SECRET = "spawned-webhook-secret-5c4b3a";
 export const SPAWN_SLACK_TOKEN = "xoxb-spawned-0000000000-abcdefghijklmnop";
 const MAIN_SCRIPT = fileURLToPath(new URL("../../lib/main.js", import.meta.url));
 const STARTUP_TIMEOUT_MS = 20_000;
-
-export interface LogLine {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
 
 export interface Exit {
   code: number | null;
