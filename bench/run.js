@@ -74,7 +74,7 @@ function progress(message) {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-/** threadline's outbox depth by status, and its verified-delivery counts, from GET /metrics. */
+/** threadline's outbox depth by status, and its verified-delivery counts, from its operator port's GET /metrics. */
 async function outboxMetrics(port) {
   const response = await fetch(`http://127.0.0.1:${port}/metrics`, {
     signal: AbortSignal.timeout(10_000),
@@ -104,11 +104,13 @@ async function outboxMetrics(port) {
 /** Runs the valid and the forged phase against one server, then stops it. */
 async function measure(spec, { env, extraEnv = {}, delivery, fakes }) {
   const port = await freePort();
+  // threadline answers /metrics on its operator port, apart from the webhook's.
+  const operatorPort = await freePort();
   const counter = startByteCounter();
   const child = startServer({
     name: spec.label,
     args: spec.args,
-    env: { ...env, ...extraEnv, PORT: String(port) },
+    env: { ...env, ...extraEnv, PORT: String(port), METRICS_PORT: String(operatorPort) },
     cwd: BENCH_DIR, // no .env here for dotenv to pick up
     stdout: counter.stream,
   });
@@ -140,7 +142,7 @@ async function measure(spec, { env, extraEnv = {}, delivery, fakes }) {
     // Every 2xx must be a recorded delivery: the outbox holds one post per answered delivery
     // (warm-up included), plus any for requests cut off in flight when a load run stopped.
     const outbox = spec.outboxMetrics
-      ? durableCheck(await outboxMetrics(port), warmup, valid)
+      ? durableCheck(await outboxMetrics(operatorPort), warmup, valid)
       : undefined;
 
     progress(`${spec.label}: forged flood ${SETTINGS.seconds}s`);
@@ -231,7 +233,13 @@ async function measureEndToEnd({ env, secret, fakes, databaseUrl }) {
   const child = startServer({
     name,
     args: [THREADLINE],
-    env: { ...env, PORT: String(port), DATABASE_URL: databaseUrl, ...E2E_ENV },
+    env: {
+      ...env,
+      PORT: String(port),
+      METRICS_PORT: String(await freePort()),
+      DATABASE_URL: databaseUrl,
+      ...E2E_ENV,
+    },
     cwd: BENCH_DIR,
     stdout: counter.stream,
   });

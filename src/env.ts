@@ -1,4 +1,6 @@
+import { createPrivateKey } from "node:crypto";
 import { getPrivateKey } from "@probot/get-private-key";
+import { slackChannel } from "./config/schema.js";
 import { databasePasswordsOf } from "./log/redact-secrets.js";
 
 /** Everything the App reads from its environment, validated once at start. */
@@ -10,8 +12,20 @@ export interface Settings {
   previousWebhookSecret: string | undefined;
   port: number;
   host: string;
+  /** Where GitHub's deliveries are received (Probot's WEBHOOK_PATH); `/api/github/webhooks`. */
+  webhookPath: string;
+  /**
+   * The operator routes (`/healthz`, `/readyz`, `/metrics`) listen apart from the public webhook
+   * port, on loopback unless METRICS_HOST opens them to a scraper.
+   */
+  operatorPort: number;
+  operatorHost: string;
   logLevel: string;
   logFormat: "pretty" | "json";
+  /** JSON logs: the level as `"info"` instead of `30` (Probot's LOG_LEVEL_IN_STRING). */
+  logLevelInString: boolean;
+  /** JSON logs: the key of the message (Probot's LOG_MESSAGE_KEY); `msg`. */
+  logMessageKey: string;
   webhookProxyUrl: string | undefined;
   /** GitHub's REST API root: api.github.com, or `<GHE_HOST>/api/v3` for GitHub Enterprise Server. */
   githubApiUrl: string;
@@ -39,6 +53,13 @@ export interface Settings {
    * gives its posts back after this.
    */
   claimLeaseMs: number;
+  /**
+   * Secrets the App does not use but finds in its environment (the OAuth client secret that
+   * Probot's setup writes, a PostgreSQL password given as PGPASSWORD): masked in logs all the same.
+   */
+  otherSecrets: string[];
+  /** Things to tell the operator at start that do not stop the App (a variable it ignores). */
+  warnings: string[];
 }
 
 /** Raised when the environment cannot run the App; the message names every variable to fix. */
@@ -51,29 +72,110 @@ export class SettingsError extends Error {
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 const DEFAULT_MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
+/** The port Prometheus exporters customarily use. */
+export const DEFAULT_OPERATOR_PORT = 9464;
 
+/**
+ * Probot variables that threadline does not act on, with what to do instead. Both make Probot
+ * fetch a package at run time (Sentry's SDK, ioredis), which a locked-down server cannot do.
+ */
+const IGNORED_PROBOT_VARIABLES: Record<string, string> = {
+  SENTRY_DSN:
+    "SENTRY_DSN is set but threadline does not report to Sentry: read errors from its log (LOG_FORMAT=json suits log shippers)",
+  REDIS_URL:
+    "REDIS_URL is set but threadline does not use Redis: replicas share their state through DATABASE_URL (PostgreSQL)",
+};
+
+/**
+ * The value, trimmed and without one pair of outer quotes, or undefined when empty: dotenv
+ * removes quotes, but `docker run --env-file` passes `SLACK_CHANNEL="#prs"` with them.
+ */
 function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
+  const trimmed = value === undefined ? undefined : withoutOuterQuotes(value).trim();
   return trimmed ? trimmed : undefined;
 }
 
+/**
+ * One pair of matching outer quotes removed. Probot's setup writes `PRIVATE_KEY="-----BEGIN…"` for
+ * dotenv, which drops the quotes; `docker run --env-file` keeps them, and the key would not decode.
+ */
+export function withoutOuterQuotes(value: string): string {
+  const trimmed = value.trim();
+  const first = trimmed[0];
+  if (trimmed.length >= 2 && (first === '"' || first === "'") && trimmed.endsWith(first)) {
+    return trimmed.slice(1, -1);
+  }
+  return value;
+}
+
 function readPrivateKey(env: NodeJS.ProcessEnv, problems: string[]): string {
-  if (!nonEmpty(env.PRIVATE_KEY) && !nonEmpty(env.PRIVATE_KEY_PATH)) {
+  const inline = nonEmpty(env.PRIVATE_KEY);
+  const path = nonEmpty(env.PRIVATE_KEY_PATH);
+  if (!inline && !path) {
     problems.push(
       "PRIVATE_KEY or PRIVATE_KEY_PATH is not set: download a private key from the GitHub App's settings page",
     );
     return "";
   }
+  // Said without quoting anything: a key pasted into the wrong variable must not be echoed.
+  const unusable = inline
+    ? "PRIVATE_KEY does not hold a PEM private key: paste the whole .pem file (newlines as \\n), or mount the file and set PRIVATE_KEY_PATH instead"
+    : "PRIVATE_KEY_PATH does not point at a readable PEM private key: check the path (inside the container, if it runs in one) and that the file is the .pem GitHub gave you";
+  let key: string;
   try {
-    return getPrivateKey({ env }) ?? "";
+    key =
+      getPrivateKey({
+        env: {
+          ...(inline ? { PRIVATE_KEY: withoutOuterQuotes(inline) } : {}),
+          ...(path ? { PRIVATE_KEY_PATH: withoutOuterQuotes(path) } : {}),
+        },
+      }) ?? "";
   } catch {
-    // The library's message is safe, but a key pasted into the wrong variable could be echoed by a
-    // future version: say what to do without quoting anything.
-    problems.push(
-      "PRIVATE_KEY / PRIVATE_KEY_PATH does not hold a PEM private key: paste the whole .pem file, or point PRIVATE_KEY_PATH at it",
-    );
+    problems.push(unusable);
     return "";
   }
+  // Decoded now, so a damaged key stops the start instead of failing every GitHub call later.
+  try {
+    createPrivateKey(key);
+  } catch {
+    problems.push(unusable);
+    return "";
+  }
+  return key;
+}
+
+/** Bot tokens only: a user, app-level or config token posts as someone else, or not at all. */
+function checkSlackBotToken(token: string, problems: string[]): void {
+  const where = "the Slack app's OAuth & Permissions page, Bot User OAuth Token";
+  if (token.startsWith("xoxp-")) {
+    problems.push(`SLACK_BOT_TOKEN is a user token (xoxp-…): use the bot token from ${where}`);
+  } else if (token.startsWith("xapp-")) {
+    problems.push(
+      `SLACK_BOT_TOKEN is an app-level token (xapp-…): use the bot token (xoxb-…) from ${where}`,
+    );
+  } else if (!/^xoxb-[A-Za-z0-9-]*[A-Za-z0-9]$/.test(token)) {
+    problems.push(
+      `SLACK_BOT_TOKEN is not a bot token (it must look like xoxb-1234-5678-abcd…; the .env.example placeholder does not count): copy it from ${where}`,
+    );
+  }
+}
+
+/**
+ * Lines of a .env file whose unquoted value starts with `#`: dotenv reads the rest of the line as
+ * a comment, so `SLACK_CHANNEL=#prs` sets nothing at all. Returns one problem per such line.
+ */
+export function findValuesReadAsComments(dotenvText: string): string[] {
+  const problems: string[] = [];
+  for (const line of dotenvText.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(#\S*)/.exec(line);
+    if (!match) continue;
+    const [, name, value] = match;
+    problems.push(
+      `${name}=${value} in .env is read as a comment (an unquoted # starts one), so ${name} is empty: quote it, ${name}="${value}"`,
+    );
+  }
+  return problems;
 }
 
 /** A non-negative number from the environment, or `fallback` when unset; problems are collected. */
@@ -110,16 +212,28 @@ export function needsAppSetup(env: NodeJS.ProcessEnv): boolean {
   );
 }
 
+export interface ReadSettingsOptions {
+  /** The text of the .env file the environment was loaded from, to catch what dotenv misreads. */
+  dotenvText?: string;
+}
+
 /**
  * Reads and checks the environment. Unlike Probot alone, a missing WEBHOOK_SECRET is an error:
  * Probot would fall back to the public secret "development" and accept forged deliveries.
  */
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export function readSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  options: ReadSettingsOptions = {},
+): Settings {
   const problems: string[] = [];
+  if (options.dotenvText !== undefined)
+    problems.push(...findValuesReadAsComments(options.dotenvText));
 
   const appId = readInteger("APP_ID", env.APP_ID, 0, problems);
   if (!nonEmpty(env.APP_ID)) {
     problems.push("APP_ID is not set: copy the App ID from the GitHub App's settings page");
+  } else if (appId === 0) {
+    problems.push(`APP_ID must be the GitHub App's numeric id, got "${env.APP_ID}"`);
   }
   const privateKey = readPrivateKey(env, problems);
 
@@ -135,14 +249,43 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     problems.push(
       "SLACK_BOT_TOKEN is not set: install the Slack app and copy its Bot User OAuth Token (xoxb-…)",
     );
+  } else {
+    checkSlackBotToken(slackBotToken, problems);
+  }
+
+  const defaultChannel = nonEmpty(env.SLACK_CHANNEL);
+  if (defaultChannel !== undefined && !slackChannel.safeParse(defaultChannel).success) {
+    problems.push(
+      `SLACK_CHANNEL "${defaultChannel}" is not a Slack channel: use the channel's ID such as C0123456789 (in Slack: the channel's details, at the bottom) or its name with a #, quoted in .env: SLACK_CHANNEL="#pull-requests"`,
+    );
   }
 
   const logLevel = (nonEmpty(env.LOG_LEVEL) ?? "info").toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
   }
+  const logFormat =
+    nonEmpty(env.LOG_FORMAT)?.toLowerCase() ?? (env.NODE_ENV === "production" ? "json" : "pretty");
+  if (logFormat !== "json" && logFormat !== "pretty") {
+    problems.push(`LOG_FORMAT must be pretty or json, got "${env.LOG_FORMAT}"`);
+  }
 
   const port = readInteger("PORT", env.PORT, 3000, problems);
+  const operatorPort = readInteger(
+    "METRICS_PORT",
+    env.METRICS_PORT,
+    DEFAULT_OPERATOR_PORT,
+    problems,
+  );
+  if (operatorPort !== 0 && operatorPort === port) {
+    problems.push(
+      `METRICS_PORT (${operatorPort}) must differ from PORT: the operator routes are kept off the public webhook port`,
+    );
+  }
+  const webhookPath = nonEmpty(env.WEBHOOK_PATH) ?? DEFAULT_WEBHOOK_PATH;
+  if (!/^\/[\w\-./~]*$/.test(webhookPath)) {
+    problems.push(`WEBHOOK_PATH must be a path such as /api/github/webhooks, got "${webhookPath}"`);
+  }
   const maxWebhookBytes = readInteger(
     "WEBHOOK_MAX_BYTES",
     env.WEBHOOK_MAX_BYTES,
@@ -187,6 +330,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
   if (problems.length > 0) throw new SettingsError(problems);
 
+  const warnings = Object.entries(IGNORED_PROBOT_VARIABLES)
+    .filter(([name]) => nonEmpty(env[name]) !== undefined)
+    .map(([, warning]) => warning);
+
   return {
     appId,
     privateKey,
@@ -194,16 +341,18 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     previousWebhookSecret: nonEmpty(env.WEBHOOK_SECRET_PREVIOUS),
     port,
     host: nonEmpty(env.HOST) ?? "localhost",
+    webhookPath,
+    operatorPort,
+    operatorHost: nonEmpty(env.METRICS_HOST) ?? "127.0.0.1",
     logLevel,
-    logFormat:
-      (nonEmpty(env.LOG_FORMAT) ?? (env.NODE_ENV === "production" ? "json" : "pretty")) === "json"
-        ? "json"
-        : "pretty",
+    logFormat: logFormat === "json" ? "json" : "pretty",
+    logLevelInString: env.LOG_LEVEL_IN_STRING === "true",
+    logMessageKey: nonEmpty(env.LOG_MESSAGE_KEY) ?? "msg",
     webhookProxyUrl: nonEmpty(env.WEBHOOK_PROXY_URL),
     githubApiUrl,
     slackBotToken: slackBotToken!,
     slackApiUrl,
-    defaultChannel: nonEmpty(env.SLACK_CHANNEL),
+    defaultChannel,
     maxWebhookBytes,
     databaseUrl: nonEmpty(env.DATABASE_URL),
     slackTimeoutMs,
@@ -213,7 +362,20 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     reviewWaitMs,
     redeliverySweepHours,
     claimLeaseMs,
+    otherSecrets: otherSecretsOf(env),
+    warnings,
   };
+}
+
+/**
+ * Secrets in the environment that the App itself does not use, for the log redactor: the OAuth
+ * client secret Probot's setup writes to .env, and PGPASSWORD (node-postgres reads it when
+ * DATABASE_URL carries no password).
+ */
+export function otherSecretsOf(env: NodeJS.ProcessEnv): string[] {
+  return [env.GITHUB_CLIENT_SECRET, env.PGPASSWORD]
+    .map((value) => nonEmpty(value))
+    .filter((secret): secret is string => Boolean(secret));
 }
 
 /** Every secret value in the settings, for the log redactor. */
@@ -224,5 +386,6 @@ export function secretsOf(settings: Settings): string[] {
     settings.previousWebhookSecret,
     settings.slackBotToken,
     ...databasePasswordsOf(settings.databaseUrl),
+    ...settings.otherSecrets,
   ].filter((secret): secret is string => Boolean(secret));
 }

@@ -1,6 +1,7 @@
 import type { ApplicationFunction } from "probot";
 import type { PullRequestUpdate } from "./events/conversation-event.js";
 import type { ConfigSource } from "./config/config-source.js";
+import type { MissingConfigNotice } from "./config/create-missing-config-notice.js";
 import type { DeliverPosts, Explanation } from "./delivery/outgoing-post.js";
 import { CARRIED_EVENT_NAMES, PULL_REQUEST_UPDATE_NAMES } from "./events/normalize.js";
 import { CONFIG_CHECK_EVENTS, createConfigCheckHandler } from "./handlers/handle-config-check.js";
@@ -18,6 +19,8 @@ export interface ThreadlineDeps {
   threadChannels: (threadKey: string) => Promise<string[]>;
   /** Keeps a pull request's newest state, for parent messages posted later. */
   rememberPullRequest: (threadKey: string, update: PullRequestUpdate) => Promise<void>;
+  /** Says once per owner why an organisation-wide config may not be found. */
+  noticeMissingConfig?: MissingConfigNotice;
 }
 
 /** The Probot app: registers threadline's handlers with their dependencies. Nothing else. */

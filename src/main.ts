@@ -4,27 +4,36 @@
  * With no GitHub App registered yet (no APP_ID, no key, not production), runs Probot's manifest
  * flow instead, which creates the App from app.yml and writes its credentials to .env.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { config as loadDotenv } from "dotenv";
-import { run as runProbotSetup } from "probot";
-import { needsAppSetup, readSettings, secretsOf, SettingsError } from "./env.js";
+import { needsAppSetup, otherSecretsOf, readSettings, secretsOf, SettingsError } from "./env.js";
 import { createLogger } from "./log/create-logger.js";
 import { createSecretRedactor, databasePasswordsOf } from "./log/redact-secrets.js";
+import { startSetupFlow } from "./setup/start-setup-flow.js";
 import { startApp } from "./start-app.js";
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const ENV_PATH = resolve(".env");
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   if (needsAppSetup(env)) {
     process.stdout.write(
-      "No GitHub App is configured yet (APP_ID is not set): starting the setup page, open the URL below to create the App from app.yml.\n",
+      [
+        "No GitHub App is configured yet (APP_ID is not set): starting the setup page; open the URL below to register the App from app.yml.",
+        "It writes the App's credentials to .env. To own the App with an organisation, stop now and start again with GH_ORG=<organisation> (a private App can only be installed on the account that owns it).",
+        "",
+      ].join("\n"),
     );
-    await runProbotSetup(() => {});
+    await startSetupFlow({ envPath: ENV_PATH });
     return;
   }
 
   let settings;
   try {
-    settings = readSettings(env);
+    settings = readSettings(env, {
+      ...(existsSync(ENV_PATH) ? { dotenvText: readFileSync(ENV_PATH, "utf8") } : {}),
+    });
   } catch (error) {
     if (error instanceof SettingsError) {
       process.stderr.write(`${error.message}\n`);
@@ -37,7 +46,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     level: settings.logLevel,
     format: settings.logFormat,
     secrets: secretsOf(settings),
+    levelInString: settings.logLevelInString,
+    messageKey: settings.logMessageKey,
   });
+  for (const warning of settings.warnings) log.warn(warning);
 
   // Listen for signals before starting, so a SIGTERM during migrations still ends cleanly.
   let stopRequested: string | undefined;
@@ -71,8 +83,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
 
   app = await startApp(settings, log);
   log.info(
-    { url: app.url },
-    "threadline is listening for GitHub deliveries at /api/github/webhooks",
+    { url: app.url, operatorUrl: app.operatorUrl },
+    `threadline is listening for GitHub deliveries at ${settings.webhookPath}; /healthz, /readyz and /metrics answer on the operator port`,
   );
   if (stopRequested) await stop(stopRequested);
 }
@@ -87,6 +99,7 @@ main(process.env).catch((error: unknown) => {
       process.env.WEBHOOK_SECRET_PREVIOUS,
       process.env.SLACK_BOT_TOKEN,
       ...databasePasswordsOf(process.env.DATABASE_URL),
+      ...otherSecretsOf(process.env),
     ].filter((secret): secret is string => Boolean(secret)),
   );
   const message = error instanceof Error ? error.message : String(error);

@@ -6,6 +6,7 @@ import type { EmitterWebhookEvent } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createConfigCache } from "./config/config-cache.js";
+import { createMissingConfigNotice } from "./config/create-missing-config-notice.js";
 import { createSharedConfigSource } from "./config/shared-config-changes.js";
 import { createOutboxDelivery } from "./delivery/create-outbox-delivery.js";
 import {
@@ -21,6 +22,7 @@ import type { Settings } from "./env.js";
 import { threadline } from "./index.js";
 import { createMetrics } from "./metrics/create-metrics.js";
 import { createHttpServer } from "./server/create-http-server.js";
+import { createOperatorRoutes } from "./server/create-operator-routes.js";
 import { createWebhookHandler } from "./server/create-webhook-handler.js";
 import { startWebhookProxy } from "./server/start-webhook-proxy.js";
 import { createSlackClient, type SlackPoster } from "./slack/create-slack-client.js";
@@ -47,6 +49,8 @@ export interface RunningApp {
   server: Server;
   /** `http://host:port`, with the port actually bound (PORT=0 picks a free one). */
   url: string;
+  /** Where `/healthz`, `/readyz` and `/metrics` answer (METRICS_HOST:METRICS_PORT). */
+  operatorUrl: string;
   /** Stops taking deliveries, lets posts in flight finish (or gives them back), closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -114,6 +118,7 @@ export async function startApp(
   await probot.load(
     threadline({
       configs,
+      noticeMissingConfig: createMissingConfigNotice(log.child({ name: "config" })),
       defaultChannel: settings.defaultChannel,
       threadChannels: (threadKey) => store.threadChannels(threadKey),
       rememberPullRequest: (threadKey, update) =>
@@ -181,7 +186,7 @@ export async function startApp(
   const server = createHttpServer({
     log,
     routes: {
-      "POST /api/github/webhooks": async (request, response) => {
+      [`POST ${settings.webhookPath}`]: async (request, response) => {
         if (closing) {
           // GitHub records the failure; the sweep asks for it again after the restart.
           request.resume();
@@ -192,49 +197,38 @@ export async function startApp(
         await webhookHandler(request, response);
         stopTimer();
       },
-      "GET /healthz": (_request, response) => {
-        response.writeHead(200, { "content-type": "application/json" });
-        response.end(JSON.stringify({ status: "ok" }));
-      },
-      "GET /readyz": async (_request, response) => {
+    },
+  });
+  const operatorServer = createHttpServer({
+    log,
+    routes: createOperatorRoutes({
+      metrics,
+      async readinessProblems() {
         const problems: string[] = [];
         try {
-          await store.counts();
+          // A primary-key read: proves the store answers without counting the outbox.
+          await store.getState("readiness");
         } catch {
           problems.push("the store cannot be read");
         }
         const pause = worker.paused();
         if (pause) problems.push(`sending to Slack is paused: ${pause.reason}`);
         if (closing) problems.push("shutting down");
-        response.writeHead(problems.length === 0 ? 200 : 503, {
-          "content-type": "application/json",
-        });
-        response.end(
-          JSON.stringify({ status: problems.length === 0 ? "ready" : "not ready", problems }),
-        );
+        return problems;
       },
-      "GET /metrics": async (_request, response) => {
-        response.writeHead(200, { "content-type": metrics.registry.contentType });
-        response.end(await metrics.registry.metrics());
-      },
-    },
+    }),
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === "EADDRINUSE"
-          ? new Error(`port ${settings.port} is already in use: set PORT to a free port`, {
-              cause: error,
-            })
-          : error,
-      );
-    });
-    server.listen(settings.port, settings.host, resolve);
+  const url = await listen(server, settings.port, settings.host, "PORT");
+  const operatorUrl = await listen(
+    operatorServer,
+    settings.operatorPort,
+    settings.operatorHost,
+    "METRICS_PORT",
+  ).catch(async (error: unknown) => {
+    server.close();
+    throw error;
   });
-  const { port } = server.address() as AddressInfo;
-  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
-  const url = `http://${host}:${port}`;
 
   // After binding the port: a second process started by mistake on it fails before touching claims.
   const uncertain = await store.recoverAfterRestart(now(), replicaId);
@@ -263,7 +257,7 @@ export async function startApp(
   const proxy = settings.webhookProxyUrl
     ? await startWebhookProxy({
         source: settings.webhookProxyUrl,
-        target: `${url}/api/github/webhooks`,
+        target: `${url}${settings.webhookPath}`,
         log,
       })
     : undefined;
@@ -271,6 +265,7 @@ export async function startApp(
   return {
     server,
     url,
+    operatorUrl,
     async close(graceMs = DEFAULT_GRACE_MS) {
       closing = true;
       proxy?.close();
@@ -285,9 +280,29 @@ export async function startApp(
         new Promise((resolve) => setTimeout(resolve, 1_000).unref()),
       ]);
       server.closeAllConnections();
+      operatorServer.closeAllConnections();
+      await new Promise<void>((resolve) => operatorServer.close(() => resolve()));
       if (!overrides.store) await store.close();
     },
   };
+}
+
+/** Binds `server`; resolves with its `http://host:port` (the port actually bound, for port 0). */
+async function listen(server: Server, port: number, host: string, variable: string) {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(`port ${port} is already in use: set ${variable} to a free port`, {
+              cause: error,
+            })
+          : error,
+      );
+    });
+    server.listen(port, host, resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
 }
 
 /** GitHub's App webhook delivery log, through Probot's App-authenticated (JWT) Octokit. */

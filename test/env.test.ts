@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { needsAppSetup, readSettings, secretsOf, SettingsError } from "../src/env.js";
+import { createLogger } from "../src/log/create-logger.js";
 import { TEST_PRIVATE_KEY } from "./helpers/start-test-app.js";
 
 const COMPLETE = {
@@ -13,14 +14,18 @@ const COMPLETE = {
 };
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  return problemsOf.withText(env, undefined);
+}
+/** The problems found when the environment came from a .env file with this text. */
+problemsOf.withText = (env: NodeJS.ProcessEnv, dotenvText: string | undefined): string[] => {
   try {
-    readSettings(env);
+    readSettings(env, dotenvText === undefined ? {} : { dotenvText });
     return [];
   } catch (error) {
     if (error instanceof SettingsError) return error.problems;
     throw error;
   }
-}
+};
 
 describe("readSettings", () => {
   test("a complete environment gets the documented defaults", () => {
@@ -100,6 +105,121 @@ describe("readSettings", () => {
     expect(needsAppSetup({})).toBe(true);
     expect(needsAppSetup({ NODE_ENV: "production" })).toBe(false);
     expect(needsAppSetup({ APP_ID: "1" })).toBe(false);
+  });
+});
+
+describe("what a new admin's .env and docker run hand the App", () => {
+  /** The line Probot's setup writes: the PEM in double quotes, newlines escaped. */
+  const setupWritten = `"${TEST_PRIVATE_KEY.replace(/\n/g, "\\n")}"`;
+
+  test.each([
+    ["as `docker run --env-file` passes it, outer quotes kept", setupWritten],
+    ["in single quotes", `'${TEST_PRIVATE_KEY.replace(/\n/g, "\\n")}'`],
+    ["as dotenv passes it, quotes removed and newlines restored", TEST_PRIVATE_KEY],
+  ])("PRIVATE_KEY %s is the same key", (_how, value) => {
+    expect(readSettings({ ...COMPLETE, PRIVATE_KEY: value }).privateKey.trim()).toBe(
+      TEST_PRIVATE_KEY.trim(),
+    );
+  });
+
+  test("a damaged key stops the start, rather than every GitHub call failing later", () => {
+    const lines = TEST_PRIVATE_KEY.split("\n");
+    lines[3] = lines[3]!.replace(/[A-Za-z]/g, "A").slice(0, 20);
+    const problems = problemsOf({ ...COMPLETE, PRIVATE_KEY: lines.join("\n") });
+    expect(problems).toEqual([
+      expect.stringMatching(/^PRIVATE_KEY does not hold a PEM private key/),
+    ]);
+    expect(problems.join("")).toContain("PRIVATE_KEY_PATH");
+  });
+
+  test.each([
+    ["C0123456789", undefined],
+    ["#pull-requests", undefined],
+    ["general", /SLACK_CHANNEL "general" is not a Slack channel: use the channel's ID/],
+    ["#Général", /SLACK_CHANNEL "#Général" is not a Slack channel/],
+  ])("SLACK_CHANNEL=%s is checked with the config file's rule", (channel, expected) => {
+    const problems = problemsOf({ ...COMPLETE, SLACK_CHANNEL: channel });
+    if (expected) expect(problems).toEqual([expect.stringMatching(expected)]);
+    else expect(problems).toEqual([]);
+  });
+
+  test("an unquoted #channel in .env, which dotenv reads as a comment, is named with the fix", () => {
+    // What dotenv made of the line: nothing.
+    const problems = problemsOf.withText(
+      { ...COMPLETE, SLACK_CHANNEL: "" },
+      '# Slack\nSLACK_BOT_TOKEN=xoxb-1-2-abc\nSLACK_CHANNEL=#prs\nOTHER="#quoted" # fine\n',
+    );
+    expect(problems).toEqual([
+      'SLACK_CHANNEL=#prs in .env is read as a comment (an unquoted # starts one), so SLACK_CHANNEL is empty: quote it, SLACK_CHANNEL="#prs"',
+    ]);
+  });
+
+  test.each([
+    ["xoxb-", /not a bot token .*placeholder/],
+    ["xoxb-…", /not a bot token/],
+    ["xoxp-1-2-3-abc", /is a user token \(xoxp-…\)/],
+    ["xapp-1-A1-2-abc", /is an app-level token/],
+  ])("SLACK_BOT_TOKEN=%s is refused without being echoed", (token, expected) => {
+    const problems = problemsOf({ ...COMPLETE, SLACK_BOT_TOKEN: token });
+    expect(problems).toEqual([expect.stringMatching(expected)]);
+    if (token.length > 8) expect(problems.join("")).not.toContain(token);
+  });
+
+  test("the setup's OAuth client secret and PGPASSWORD are masked in every log line", async () => {
+    const settings = readSettings({
+      ...COMPLETE,
+      GITHUB_CLIENT_ID: "Iv23liclientid",
+      GITHUB_CLIENT_SECRET: "0123456789abcdef0123456789abcdef01234567",
+      PGPASSWORD: "pg-pass-from-env",
+    });
+    const lines: string[] = [];
+    const log = await createLogger({
+      level: "info",
+      format: "json",
+      secrets: secretsOf(settings),
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    log.error(
+      { err: new Error("client 0123456789abcdef0123456789abcdef01234567 refused") },
+      "login with pg-pass-from-env failed",
+    );
+    expect(lines.join("")).not.toContain("0123456789abcdef0123456789abcdef01234567");
+    expect(lines.join("")).not.toContain("pg-pass-from-env");
+    expect(lines.join("")).toContain("[redacted]");
+  });
+
+  test("Probot's logging variables read as Probot reads them; ones threadline ignores are named", () => {
+    expect(readSettings({ ...COMPLETE, LOG_FORMAT: "json" }).logFormat).toBe("json");
+    expect(
+      readSettings({ ...COMPLETE, LOG_FORMAT: "pretty", NODE_ENV: "production" }).logFormat,
+    ).toBe("pretty");
+    expect(problemsOf({ ...COMPLETE, LOG_FORMAT: "yaml" } as unknown as NodeJS.ProcessEnv)).toEqual(
+      ['LOG_FORMAT must be pretty or json, got "yaml"'],
+    );
+    expect(
+      readSettings({ ...COMPLETE, LOG_LEVEL_IN_STRING: "true", LOG_MESSAGE_KEY: "message" }),
+    ).toMatchObject({ logLevelInString: true, logMessageKey: "message" });
+    expect(readSettings({ ...COMPLETE, WEBHOOK_PATH: "/hooks/github" }).webhookPath).toBe(
+      "/hooks/github",
+    );
+    expect(
+      readSettings({ ...COMPLETE, SENTRY_DSN: "https://k@o1.ingest.sentry.io/1" }).warnings,
+    ).toEqual([
+      expect.stringMatching(/^SENTRY_DSN is set but threadline does not report to Sentry/),
+    ]);
+    expect(readSettings(COMPLETE).warnings).toEqual([]);
+  });
+
+  test("APP_ID 0 is refused, as the command line refuses it", () => {
+    expect(problemsOf({ ...COMPLETE, APP_ID: "0" })).toEqual([
+      'APP_ID must be the GitHub App\'s numeric id, got "0"',
+    ]);
+  });
+
+  test("the operator port must not be the public one", () => {
+    expect(problemsOf({ ...COMPLETE, PORT: "8080", METRICS_PORT: "8080" })).toEqual([
+      "METRICS_PORT (8080) must differ from PORT: the operator routes are kept off the public webhook port",
+    ]);
   });
 });
 

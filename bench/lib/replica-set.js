@@ -25,12 +25,14 @@ async function freePorts(count) {
  */
 export async function startReplicas({ name, count, args, env, cwd }) {
   const counter = startByteCounter();
-  const ports = await freePorts(count);
+  // Each replica's webhook port and its operator port (/metrics), all distinct.
+  const allPorts = await freePorts(2 * count);
+  const [ports, operatorPorts] = [allPorts.slice(0, count), allPorts.slice(count)];
   const children = ports.map((port, i) =>
     startServer({
       name: count > 1 ? `${name} #${i + 1}` : name,
       args,
-      env: { ...env, PORT: String(port) },
+      env: { ...env, PORT: String(port), METRICS_PORT: String(operatorPorts[i]) },
       cwd,
       stdout: counter.stream,
     }),

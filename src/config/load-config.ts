@@ -1,5 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import type { z } from "zod";
+import { isPermissionDenied, requestUrlOf } from "../github/github-error.js";
+import { ConfigAccessError } from "./config-access-error.js";
 import { ConfigError, type ConfigLocation, type ConfigProblem } from "./config-error.js";
 import { CONFIG_PATH } from "./config-path.js";
 import { describeConfigIssues, describeNotMapping } from "./describe-config-issues.js";
@@ -37,7 +39,9 @@ const PLUGIN_PREFIX = "[@probot/octokit-plugin-config] ";
  *
  * A bad config is a result, not an exception: it comes back as `invalid` with the line of the
  * offending field. The merged settings carry no line numbers, so only on that rare path is the file
- * that holds the field fetched again as text. Anything else that goes wrong talking to GitHub is
+ * that holds the field fetched again as text. A 403 (the App may not read the file: the "Single
+ * file" path is not set, or the App is not installed on the repository it falls back to) is thrown
+ * as a ConfigAccessError that says the fix. Anything else that goes wrong talking to GitHub is
  * thrown with its `cause`, for the caller to log.
  */
 export async function loadConfig(
@@ -50,6 +54,14 @@ export async function loadConfig(
   } catch (error) {
     const invalid = fromPluginError(error, { owner, repo });
     if (invalid) return { status: "invalid", error: invalid };
+    if (isPermissionDenied(error)) {
+      const refused =
+        locationInMessage(requestUrlOf(error) ?? "")?.repository ?? `${owner}/${repo}`;
+      const requested = `${owner}/${repo}`;
+      throw new ConfigAccessError(refused, refused === requested ? undefined : requested, {
+        cause: error,
+      });
+    }
     throw new Error(`could not load ${CONFIG_PATH} for ${owner}/${repo}: ${messageOf(error)}`, {
       cause: error,
     });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Slack channel ID (C…, G…) or a `#name`. IDs survive renames; names are easier to read. */
-const slackChannel = z
+export const slackChannel = z
   .string()
   .regex(
     /^(?:[CG][A-Z0-9]{6,}|#[a-z0-9][a-z0-9._-]{0,79})$/,

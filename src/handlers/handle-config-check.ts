@@ -1,8 +1,10 @@
 import type { Context } from "probot";
+import { ConfigAccessError } from "../config/config-access-error.js";
 import { CONFIG_PATH } from "../config/config-path.js";
 import { describeConfigCheck, type ConfigChange } from "../config/describe-config-check.js";
 import { readText } from "../config/load-config.js";
 import { parseConfig } from "../config/parse-config.js";
+import { isPermissionDenied, messageOf, statusOf } from "../github/github-error.js";
 
 /** The pull-request actions that give the pull request a new head commit to report on. */
 export type ConfigCheckEventName =
@@ -140,30 +142,14 @@ async function readConfigAt(
     return await readText(context.octokit, context.repo({ path: CONFIG_PATH }), ref);
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
+    if (isPermissionDenied(error)) {
+      throw new ConfigAccessError(context.payload.repository.full_name, undefined, {
+        cause: error,
+      });
+    }
     throw new Error(
       `could not read ${CONFIG_PATH} of ${context.payload.repository.full_name} at ${ref}: ${messageOf(error)}`,
       { cause: error },
     );
   }
-}
-
-/**
- * A 403 from the check-runs API means the installation lacks Checks: write, typically because it
- * has not accepted the permission added in a later version. GitHub answers secondary rate limits
- * with 403 too; those say so, and are thrown so the delivery can be retried.
- */
-function isPermissionDenied(error: unknown): boolean {
-  return statusOf(error) === 403 && !/rate limit/i.test(messageOf(error));
-}
-
-function statusOf(error: unknown): number | undefined {
-  if (error !== null && typeof error === "object" && "status" in error) {
-    const { status } = error as { status: unknown };
-    return typeof status === "number" ? status : undefined;
-  }
-  return undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

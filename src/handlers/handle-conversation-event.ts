@@ -1,5 +1,6 @@
 import type { Context } from "probot";
 import type { ConfigSource } from "../config/config-source.js";
+import type { MissingConfigNotice } from "../config/create-missing-config-notice.js";
 import {
   orderKeyOf,
   threadKeyOf,
@@ -17,6 +18,8 @@ export interface ConversationHandlerDeps {
   deliver: DeliverPosts;
   /** Records why a delivery carried nothing, for `threadline explain`. */
   explain: (deliveryId: string, explanation: Explanation) => void;
+  /** Says once per owner why an organisation-wide config may not be found. */
+  noticeMissingConfig?: MissingConfigNotice;
 }
 
 /**
@@ -60,6 +63,9 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
         skipped: loaded.error.message,
       });
       return;
+    }
+    if (loaded.status === "missing" && event.repository.name !== ".github") {
+      await deps.noticeMissingConfig?.(context.octokit, event.repository.owner, repository);
     }
     const config = loaded.status === "found" ? loaded.config : null;
     const configSource =

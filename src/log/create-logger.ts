@@ -7,6 +7,10 @@ export interface LoggerOptions {
   format: "pretty" | "json";
   /** Values that must never be written: the private key, webhook secrets, the Slack token. */
   secrets: readonly string[];
+  /** JSON only: the level as its name (`"info"`) rather than its number, as Probot offers. */
+  levelInString?: boolean;
+  /** JSON only: the message's key; `msg`. */
+  messageKey?: string;
   /** Where lines go; stdout unless a test captures them. */
   destination?: { write(line: string): unknown };
 }
@@ -25,7 +29,16 @@ export async function createLogger(options: LoggerOptions): Promise<Logger> {
   };
   const pinoOptions = { level: options.level, name: "threadline", messageKey: "msg" };
   if (options.format === "json") {
-    return pino(pinoOptions, redactingDestination);
+    return pino(
+      {
+        ...pinoOptions,
+        messageKey: options.messageKey ?? "msg",
+        ...(options.levelInString
+          ? { formatters: { level: (label: string) => ({ level: label }) } }
+          : {}),
+      },
+      redactingDestination,
+    );
   }
   const pretty = await getTransformStream({ logFormat: "pretty" });
   pretty.on("data", (line: Buffer | string) => redactingDestination.write(line.toString()));

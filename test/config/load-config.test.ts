@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from "@jest/globals";
 import nock from "nock";
 import { useStrictNock } from "../helpers/strict-nock.js";
 import { ProbotOctokit } from "probot";
+import { ConfigAccessError } from "../../src/config/config-access-error.js";
 import { ConfigError } from "../../src/config/config-error.js";
 import { loadConfig } from "../../src/config/load-config.js";
 
@@ -26,6 +27,12 @@ function contents(owner: string, repo: string, path = ".github/threadline.yml") 
 
 const RAW = { "content-type": "text/plain; charset=utf-8" };
 const NOT_FOUND = { message: "Not Found" };
+/** GitHub's body when the installation may not read the file (403). */
+const NOT_ACCESSIBLE = {
+  message: "Resource not accessible by integration",
+  documentation_url: "https://docs.github.com/rest/repos/contents#get-repository-content",
+  status: "403",
+};
 
 useStrictNock({ allowLocal: false });
 
@@ -231,5 +238,58 @@ describe("loadConfig", () => {
       "could not load .github/threadline.yml for Codertocat/Hello-World: Server Error",
     );
     await expect(failure).rejects.toMatchObject({ cause: { status: 500 } });
+  });
+
+  describe("when GitHub refuses the App the file (403)", () => {
+    test("the repository's own file: the error names the Single file permission, the path and where to set it", async () => {
+      contents("Codertocat", "Hello-World").reply(403, NOT_ACCESSIBLE);
+
+      const failure = loadConfig(octokit(), repository);
+
+      await expect(failure).rejects.toBeInstanceOf(ConfigAccessError);
+      await expect(failure).rejects.toMatchObject({
+        repository: "Codertocat/Hello-World",
+        sharedBy: undefined,
+        cause: { status: 403 },
+      });
+      const { message } = (await failure.catch((error: unknown) => error)) as Error;
+      expect(message).toMatch(
+        /^GitHub refused the App access to \.github\/threadline\.yml in Codertocat\/Hello-World \(403\)/,
+      );
+      expect(message).toContain(
+        'Permissions & events → Repository permissions → Single file, choose "Read-only", enter .github/threadline.yml',
+      );
+      expect(message).toContain("the redelivery sweep asks GitHub for it again");
+    });
+
+    test("the owner's .github repository: the error says to install the App there", async () => {
+      contents("Codertocat", "Hello-World").reply(404, NOT_FOUND);
+      contents("Codertocat", ".github").reply(403, NOT_ACCESSIBLE);
+
+      const failure = loadConfig(octokit(), repository);
+
+      await expect(failure).rejects.toMatchObject({
+        name: "ConfigAccessError",
+        repository: "Codertocat/.github",
+        sharedBy: "Codertocat/Hello-World",
+      });
+      const { message } = (await failure.catch((error: unknown) => error)) as Error;
+      expect(message).toContain(
+        "in Codertocat/.github, which Codertocat/Hello-World takes its config from (403): install the App on Codertocat/.github too",
+      );
+    });
+
+    test("a rate limit answered with 403 is not a permission problem", async () => {
+      contents("Codertocat", "Hello-World").reply(
+        403,
+        { message: "API rate limit exceeded for installation ID 1." },
+        { "x-ratelimit-remaining": "0" },
+      );
+
+      const failure = loadConfig(octokit(), repository);
+
+      await expect(failure).rejects.not.toBeInstanceOf(ConfigAccessError);
+      await expect(failure).rejects.toThrow(/could not load .* API rate limit exceeded/);
+    });
   });
 });

@@ -117,13 +117,13 @@ async function deliverComment(n: number, options: CommentOptions & { id?: string
 const settled = () => app!.drained(SLOW);
 
 async function metrics(): Promise<string> {
-  const response = await fetch(`${app!.url}/metrics`);
+  const response = await fetch(`${app!.operatorUrl}/metrics`);
   expect(response.status).toBe(200);
   return response.text();
 }
 
 async function readiness(): Promise<{ status: number; body: { problems: string[] } }> {
-  const response = await fetch(`${app!.url}/readyz`);
+  const response = await fetch(`${app!.operatorUrl}/readyz`);
   return { status: response.status, body: (await response.json()) as { problems: string[] } };
 }
 
@@ -392,7 +392,7 @@ describe("GET /metrics", () => {
     await slack.waitForMessages(1);
     await settled();
 
-    const response = await fetch(`${app!.url}/metrics`);
+    const response = await fetch(`${app!.operatorUrl}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import { request as httpRequest } from "node:http";
 import nock from "nock";
 import { useStrictNock } from "../helpers/strict-nock.js";
+import { readSettings } from "../../src/env.js";
 import { signBody } from "../../src/server/verify-signature.js";
 import {
   asAppDelivery,
@@ -499,10 +500,55 @@ describe("deliveries that are refused", () => {
 });
 
 describe("operations", () => {
-  test("GET /healthz answers 200", async () => {
+  test("operator routes answer on the operator port only: the public port serves just the webhook", async () => {
     await start();
-    const response = await fetch(`${app.url}/healthz`);
-    expect(response.status).toBe(200);
+    expect(app.operatorUrl).not.toBe(app.url);
+    for (const path of ["/healthz", "/readyz", "/metrics"]) {
+      const onOperatorPort = await fetch(`${app.operatorUrl}${path}`);
+      await onOperatorPort.text();
+      expect(onOperatorPort.status).toBe(200);
+      const onPublicPort = await fetch(`${app.url}${path}`);
+      expect(await onPublicPort.text()).toBe("not found\n");
+      expect(onPublicPort.status).toBe(404);
+    }
+    const webhookOnOperatorPort = await fetch(`${app.operatorUrl}/api/github/webhooks`, {
+      method: "POST",
+      body: "{}",
+    });
+    expect(webhookOnOperatorPort.status).toBe(404);
+    // By default the operator port listens on loopback only.
+    const defaults = readSettings({
+      APP_ID: "1",
+      PRIVATE_KEY: TEST_PRIVATE_KEY,
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      SLACK_BOT_TOKEN: TEST_SLACK_TOKEN,
+    });
+    expect(defaults).toMatchObject({
+      operatorHost: "127.0.0.1",
+      operatorPort: 9464,
+    });
+  });
+
+  test("WEBHOOK_PATH moves the endpoint, as it does for Probot", async () => {
+    await start({ WEBHOOK_PATH: "/github/events" });
+    const answer = await app.deliver("ping", { zen: "Keep it logically awesome." });
+    expect(answer.status).toBe(200);
+    const old = await fetch(`${app.url}/api/github/webhooks`, { method: "POST", body: "{}" });
+    expect(old.status).toBe(404);
+  });
+
+  test("/readyz names no channel, even while sending is paused", async () => {
+    await start();
+    mockInstallationToken(1);
+    mockConfigFile("Codertocat", "Hello-World", CONFIG);
+    slack.script({ kind: "error", error: "invalid_auth" });
+    await app.deliver("issue_comment", prComment());
+    await app.waitForLog((line) => line.msg.startsWith("sending to Slack is paused"));
+    const response = await fetch(`${app.operatorUrl}/readyz`);
+    const body = (await response.json()) as { problems: string[] };
+    expect(response.status).toBe(503);
+    expect(body.problems.join(" ")).toMatch(/SLACK_BOT_TOKEN/);
+    expect(JSON.stringify(body)).not.toMatch(/\b[CG][A-Z0-9]{8,}\b/);
   });
 
   test("no secret reaches the log, even at trace level through a whole delivery", async () => {

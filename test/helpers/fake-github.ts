@@ -36,11 +36,40 @@ export function mockConfigFile(owner: string, repo: string, yaml: string, times 
     .reply(200, yaml, { "content-type": "application/vnd.github.v3.raw; charset=utf-8" });
 }
 
-/** No config in the repository nor in the owner's `.github` repository. */
+/**
+ * No config in the repository nor in the owner's `.github` repository, which the App cannot see
+ * (GitHub answers 404 for a repository the installation does not include). The App looks at that
+ * repository once per owner, to say why an organisation-wide config is not found.
+ */
 export function mockNoConfig(owner: string, repo: string): nock.Scope {
   return github()
     .get(contentsPath(owner, repo))
-    .reply(404, { message: "Not Found" })
+    .reply(404, NOT_FOUND)
     .get(contentsPath(owner, ".github"))
-    .reply(404, { message: "Not Found" });
+    .reply(404, NOT_FOUND)
+    .get(`/repos/${owner}/.github`)
+    .optionally()
+    .reply(404, NOT_FOUND);
+}
+
+const NOT_FOUND = {
+  message: "Not Found",
+  documentation_url: "https://docs.github.com/rest/repos/contents#get-repository-content",
+  status: "404",
+};
+
+/**
+ * GitHub's answer when the App's "Single file" permission does not name the path (a manifest
+ * cannot set it, so every App registered by the setup page starts this way), or the installation
+ * does not include the repository holding the file.
+ */
+export const NOT_ACCESSIBLE = {
+  message: "Resource not accessible by integration",
+  documentation_url: "https://docs.github.com/rest/repos/contents#get-repository-content",
+  status: "403",
+};
+
+/** GitHub refuses the App the config file of `owner/repo` (403), `times` times. */
+export function mockConfigRefused(owner: string, repo: string, times = 1): nock.Scope {
+  return github().get(contentsPath(owner, repo)).times(times).reply(403, NOT_ACCESSIBLE);
 }

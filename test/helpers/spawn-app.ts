@@ -37,6 +37,8 @@ export interface DeliveryAnswer {
 export interface SpawnedApp {
   /** `http://127.0.0.1:<port>` */
   url: string;
+  /** `http://127.0.0.1:<METRICS_PORT>`: `/healthz`, `/readyz`, `/metrics`. */
+  operatorUrl: string;
   child: ChildProcess;
   /** Every JSON line the App wrote to stdout, parsed, in order. */
   logs: LogLine[];
@@ -120,6 +122,12 @@ export async function createAppEnvironment(
   const directory = mkdtempSync(join(tmpdir(), "threadline-e2e-"));
   directories.add(directory);
   const port = await freePort();
+  // Each App port keeps its operator port, so a restarted replica answers where it did before.
+  const operatorPorts = new Map<number, number>([[port, await freePort()]]);
+  const operatorPortFor = async (appPort: number) => {
+    if (!operatorPorts.has(appPort)) operatorPorts.set(appPort, await freePort());
+    return operatorPorts.get(appPort)!;
+  };
   const databaseUrl = await createTestDatabaseUrl(`sqlite://${join(directory, "threadline.db")}`);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
@@ -133,6 +141,8 @@ export async function createAppEnvironment(
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     HOST: "127.0.0.1",
+    METRICS_PORT: String(operatorPorts.get(port)),
+    METRICS_HOST: "127.0.0.1",
     LOG_LEVEL: "info",
     LOG_FORMAT: "json",
     REDELIVERY_SWEEP_HOURS: "0",
@@ -144,8 +154,16 @@ export async function createAppEnvironment(
     databaseUrl,
     env,
     // A PORT in `extraEnv` starts another replica beside the first, on the same database.
-    start: (extraEnv = {}) =>
-      spawnApp({ ...env, ...extraEnv }, directory, Number(extraEnv.PORT ?? port)),
+    async start(extraEnv = {}) {
+      const appPort = Number(extraEnv.PORT ?? port);
+      const operatorPort = Number(extraEnv.METRICS_PORT ?? (await operatorPortFor(appPort)));
+      return spawnApp(
+        { ...env, ...extraEnv, METRICS_PORT: String(operatorPort) },
+        directory,
+        appPort,
+        operatorPort,
+      );
+    },
   };
 }
 
@@ -153,8 +171,10 @@ async function spawnApp(
   env: Record<string, string>,
   directory: string,
   port: number,
+  operatorPort: number,
 ): Promise<SpawnedApp> {
   const url = `http://127.0.0.1:${port}`;
+  const operatorUrl = `http://127.0.0.1:${operatorPort}`;
   // The working directory is the temporary one, so no developer's .env is read by dotenv.
   const child = spawn(process.execPath, [MAIN_SCRIPT], {
     cwd: directory,
@@ -186,6 +206,7 @@ async function spawnApp(
 
   const app: SpawnedApp = {
     url,
+    operatorUrl,
     child,
     logs,
     stderr: () => stderr,
@@ -217,7 +238,9 @@ async function spawnApp(
       return { status: response.status, body: await response.text() };
     },
     async metric(name) {
-      const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${operatorUrl}/metrics`, {
+        signal: AbortSignal.timeout(5_000),
+      });
       const text = await response.text();
       const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
       return line === undefined ? undefined : Number(line.slice(name.length + 1));
@@ -246,7 +269,9 @@ async function spawnApp(
       throw new Error(`the App exited while starting (${JSON.stringify(await exited)})\n${stderr}`);
     }
     try {
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      const response = await fetch(`${operatorUrl}/healthz`, {
+        signal: AbortSignal.timeout(1_000),
+      });
       await response.text();
       if (response.status === 200) return app;
     } catch {

@@ -73,6 +73,7 @@ export async function startTestApp(
     REDELIVERY_SWEEP_HOURS: "0",
     PORT: "0",
     HOST: "127.0.0.1",
+    METRICS_PORT: "0",
     LOG_LEVEL: "trace",
     LOG_FORMAT: "json",
     ...env,
@@ -129,7 +130,7 @@ export async function startTestApp(
     async deliver(event, payload, options = {}) {
       const body = typeof payload === "string" ? payload : JSON.stringify(payload);
       deliveryCounter += 1;
-      return fetch(`${app.url}/api/github/webhooks`, {
+      return fetch(`${app.url}${settings.webhookPath}`, {
         method: "POST",
         headers: {
           "content-type": "application/json",
