@@ -43,6 +43,7 @@ if (process.env.THREADLINE_TEST_STORES !== "sqlite") {
 /** @type {import('jest').Config} */
 export default {
   globalSetup: "<rootDir>/test/helpers/postgres-global-setup.js",
+  globalTeardown: "<rootDir>/test/helpers/postgres-global-teardown.js",
   testTimeout: 20000,
   projects,
 };

@@ -17,7 +17,7 @@ import {
   stopAllApps,
   type SpawnedApp,
 } from "../helpers/spawn-app.js";
-import { TEST_POSTGRES_PASSWORD, testStoreKind } from "../helpers/test-store.js";
+import { TEST_POSTGRES_PASSWORD, TEST_POSTGRES_URL, testStoreKind } from "../helpers/test-store.js";
 import { sleep, waitUntil } from "../helpers/wait.js";
 
 const CHANNEL = "C0REPLICAS1";
@@ -189,9 +189,10 @@ test("three replicas, one killed mid-send, Slack rate-limiting at times: every c
   }
 
   // Each replica said which store it opened, and none logged the database's password.
+  const server = new URL(TEST_POSTGRES_URL);
   for (const replica of replicas) {
     expect(replica.logs.find((line) => line.msg === "store open")).toMatchObject({
-      store: "PostgreSQL at 127.0.0.1:5432/test",
+      store: `PostgreSQL at ${server.host}${server.pathname}`,
     });
     expect(JSON.stringify(replica.logs) + replica.stderr()).not.toContain(TEST_POSTGRES_PASSWORD);
   }
