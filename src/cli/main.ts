@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 /**
- * `threadline outbox list|stats|retry|drop`: the operator's view of the App's outbox. Reads only
- * APP_ID and DATABASE_URL (from the environment or ./.env), so no secret can reach its output.
+ * `threadline outbox list|stats|retry|drop` and `explain`: the operator's view of the App's
+ * outbox. They read only APP_ID and DATABASE_URL (from the environment or ./.env), so no secret
+ * can reach their output.
+ *
+ * `threadline doctor`: checks the install through GitHub's and Slack's APIs. It reads every
+ * setting the App reads, secrets included, and prints only through the App's secret redactor.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { config as loadDotenv } from "dotenv";
 import type { OutboxStore } from "../store/outbox-store.js";
 import { createDatabaseUrlMasker, openCliStore, readCliStoreSettings } from "./open-cli-store.js";
@@ -10,7 +16,7 @@ import { runOutboxCommand } from "./run-outbox-command.js";
 
 loadDotenv({ quiet: true });
 const env = process.env;
-const mask = createDatabaseUrlMasker(env.DATABASE_URL);
+const argv = process.argv.slice(2);
 
 // `threadline outbox list | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -18,16 +24,37 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-let store: OutboxStore | undefined;
-const code = await runOutboxCommand(process.argv.slice(2), {
-  openStore: async () => (store ??= await openCliStore(readCliStoreSettings(env))),
-  now: Date.now,
-  write: (line) => process.stdout.write(`${line}\n`),
-  warn: (line) => process.stderr.write(`${mask(line)}\n`),
-});
-try {
-  await store?.close();
-} catch (error) {
-  process.stderr.write(`threadline: could not close the database: ${mask(String(error))}\n`);
+async function outbox(): Promise<number> {
+  const mask = createDatabaseUrlMasker(env.DATABASE_URL);
+  let store: OutboxStore | undefined;
+  const code = await runOutboxCommand(argv, {
+    openStore: async () => (store ??= await openCliStore(readCliStoreSettings(env))),
+    now: Date.now,
+    write: (line) => process.stdout.write(`${line}\n`),
+    warn: (line) => process.stderr.write(`${mask(line)}\n`),
+  });
+  try {
+    await store?.close();
+  } catch (error) {
+    process.stderr.write(`threadline: could not close the database: ${mask(String(error))}\n`);
+  }
+  return code;
 }
-process.exitCode = code;
+
+async function doctor(): Promise<number> {
+  // Loaded only here: the outbox commands need neither Probot nor Slack's SDK.
+  const { DoctorOctokit } = await import("./doctor/create-github-clients.js");
+  const { runDoctorCommand } = await import("./doctor/run-doctor-command.js");
+  const envPath = resolve(".env");
+  return runDoctorCommand(argv.slice(1), {
+    env,
+    // The same file dotenv just loaded, for the checks the App makes of it (an unquoted `#`).
+    dotenvText: existsSync(envPath) ? readFileSync(envPath, "utf8") : undefined,
+    Octokit: DoctorOctokit,
+    now: Date.now,
+    write: (line) => process.stdout.write(`${line}\n`),
+    warn: (line) => process.stderr.write(`${line}\n`),
+  });
+}
+
+process.exitCode = argv[0] === "doctor" ? await doctor() : await outbox();

@@ -23,6 +23,13 @@ export const DEFAULT_LIST_LIMIT = 50;
 
 export const USAGE = `Usage: threadline outbox <command> [options]
        threadline explain <delivery-id>
+       threadline doctor [--repo owner/name]...
+
+doctor [--repo owner/name]...
+    Verifies the install through GitHub's and Slack's APIs (the App's key, permissions, events
+    and webhook; each installation and repository config; the Slack token and each channel in
+    use) and says how to fix each problem; exits 1 while any remains. Reads the same settings as
+    the App; prints no secret. "threadline doctor --help" says more.
 
 explain <delivery-id>
     Why a delivery (its X-GitHub-Delivery id, as GitHub's "Recent Deliveries" shows it) was or

@@ -12,6 +12,8 @@ const RETRIED =
  */
 export class ConfigAccessError extends Error {
   override readonly name = "ConfigAccessError";
+  /** What was refused and what to change where, without what became of the delivery. */
+  readonly fix: string;
 
   constructor(
     /** The repository whose `.github/threadline.yml` GitHub refused. */
@@ -20,15 +22,14 @@ export class ConfigAccessError extends Error {
     readonly sharedBy: string | undefined,
     options?: { cause?: unknown },
   ) {
-    super(
-      sharedBy
-        ? `GitHub refused the App access to ${CONFIG_PATH} in ${repository}, which ${sharedBy} takes its config from (403): ` +
-            `install the App on ${repository} too (Settings → GitHub Apps → threadline → Configure → Repository access; it reads only that file there), ` +
-            `and check that the App's "Single file" permission names ${CONFIG_PATH}. ${RETRIED}`
-        : `GitHub refused the App access to ${CONFIG_PATH} in ${repository} (403): the App's "Single file" permission must name that path, which the setup page cannot set. ` +
-            `In the GitHub App's settings → Permissions & events → Repository permissions → Single file, choose "Read-only", enter ${CONFIG_PATH}, and save; ` +
-            `each installation's owner then accepts the change where GitHub asks them to. ${RETRIED}`,
-      options,
-    );
+    const fix = sharedBy
+      ? `GitHub refused the App access to ${CONFIG_PATH} in ${repository}, which ${sharedBy} takes its config from (403): ` +
+        `install the App on ${repository} too (Settings → GitHub Apps → threadline → Configure → Repository access; it reads only that file there), ` +
+        `and check that the App's "Single file" permission names ${CONFIG_PATH}.`
+      : `GitHub refused the App access to ${CONFIG_PATH} in ${repository} (403): the App's "Single file" permission must name that path, which the setup page cannot set. ` +
+        `In the GitHub App's settings → Permissions & events → Repository permissions → Single file, choose "Read-only", enter ${CONFIG_PATH}, and save; ` +
+        `each installation's owner then accepts the change where GitHub asks them to.`;
+    super(`${fix} ${RETRIED}`, options);
+    this.fix = fix;
   }
 }
