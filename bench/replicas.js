@@ -365,7 +365,7 @@ async function main() {
     LOG_LEVEL: "info",
     LOG_FORMAT: "json",
     HOST: "127.0.0.1",
-    SLACK_BOT_TOKEN: "bench-fake-slack-token",
+    SLACK_BOT_TOKEN: "xoxb-bench-not-a-real-token",
     SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
     GHE_HOST: `127.0.0.1:${githubPort}`,
     GHE_PROTOCOL: "http",

@@ -322,7 +322,7 @@ async function runStory() {
       publicKeyEncoding: { type: "spki", format: "pem" },
     }).privateKey,
     WEBHOOK_SECRET: SECRET,
-    SLACK_BOT_TOKEN: "picture-fake-slack-token",
+    SLACK_BOT_TOKEN: "xoxb-picture-not-a-real-token",
     SLACK_API_URL: slack.url,
     ORDER_WINDOW_MS: "0",
     // Long enough for a review's three deliveries to become one post, as in production.
