@@ -26,14 +26,18 @@ import { createOperatorRoutes } from "./server/create-operator-routes.js";
 import { createWebhookHandler } from "./server/create-webhook-handler.js";
 import { startWebhookProxy } from "./server/start-webhook-proxy.js";
 import { createSlackClient, type SlackPoster } from "./slack/create-slack-client.js";
-import { describeStoreLocation, openStore, parseDatabaseUrl } from "./store/open-store.js";
-import type { OutboxStore } from "./store/outbox-store.js";
+import {
+  describeStoreLocation,
+  openStore,
+  parseDatabaseUrl,
+  type Store,
+} from "./store/open-store.js";
 
 export interface AppOverrides {
   /** Tests turn Octokit's retries and throttling off. */
   Octokit?: typeof ProbotOctokit;
   slack?: SlackPoster;
-  store?: OutboxStore;
+  store?: Store;
   /** Config cache lifetime; a minute by default. */
   configTtlMs?: number;
   /** How often to apply config changes other replicas saw; two seconds by default. */
@@ -72,7 +76,7 @@ export async function startApp(
   const location = parseDatabaseUrl(settings.databaseUrl);
   const store = overrides.store ?? (await openStore(location, settings.appId));
   if (!overrides.store) log.info({ store: describeStoreLocation(location) }, "store open");
-  const metrics = createMetrics(store, now);
+  const metrics = createMetrics(store.operations, now);
   // Names this process in its claims and leases. Only one live process can hold a host's port,
   // so a replica restarted on the same host and port knows the claims it finds were its own.
   const replicaId = `${hostname()}:${settings.port || randomUUID()}`;
@@ -94,7 +98,8 @@ export async function startApp(
       log,
     });
   const worker = createWorker({
-    store,
+    queue: store.queue,
+    conversations: store.conversations,
     slack,
     pace: { ratePerSecond: settings.slackChannelRate, burst: settings.slackChannelBurst },
     leaseMs: settings.claimLeaseMs,
@@ -112,7 +117,7 @@ export async function startApp(
   const explanations = new Map<string, Explanation>();
   const configs = createSharedConfigSource(
     createConfigCache({ ttlMs: overrides.configTtlMs ?? 60_000 }),
-    store,
+    store.shared,
     log.child({ name: "config" }),
   );
   await probot.load(
@@ -120,12 +125,12 @@ export async function startApp(
       configs,
       noticeMissingConfig: createMissingConfigNotice(log.child({ name: "config" })),
       defaultChannel: settings.defaultChannel,
-      threadChannels: (threadKey) => store.threadChannels(threadKey),
+      threadChannels: (threadKey) => store.conversations.threadChannels(threadKey),
       rememberPullRequest: (threadKey, update) =>
-        rememberPullRequestState(store, threadKey, update),
+        rememberPullRequestState(store.conversations, threadKey, update),
       explain: (deliveryId, explanation) => explanations.set(deliveryId, explanation),
       deliver: createOutboxDelivery({
-        store,
+        intake: store.intake,
         onQueued: (deliveryId) => {
           queuedNow.add(deliveryId);
           worker.wake();
@@ -147,7 +152,7 @@ export async function startApp(
     log: log.child({ name: "webhooks" }),
     onRefused: (reason) => metrics.deliveriesRefused.inc({ reason }),
     async receive(delivery) {
-      if (await store.hasDelivery(delivery.id)) {
+      if (await store.intake.hasDelivery(delivery.id)) {
         metrics.deliveriesReceived.inc({ outcome: "duplicate" });
         log.info(
           { deliveryId: delivery.id, event: delivery.name },
@@ -171,7 +176,7 @@ export async function startApp(
         return "accepted";
       }
       const action = (delivery.payload as { action?: unknown }).action;
-      const firstSeen = await store.recordIgnored({
+      const firstSeen = await store.intake.recordIgnored({
         deliveryId: delivery.id,
         event: typeof action === "string" ? `${delivery.name}.${action}` : delivery.name,
         receivedAt: now(),
@@ -207,7 +212,7 @@ export async function startApp(
         const problems: string[] = [];
         try {
           // A primary-key read: proves the store answers without counting the outbox.
-          await store.getState("readiness");
+          await store.shared.getState("readiness");
         } catch {
           problems.push("the store cannot be read");
         }
@@ -231,7 +236,7 @@ export async function startApp(
   });
 
   // After binding the port: a second process started by mistake on it fails before touching claims.
-  const uncertain = await store.recoverAfterRestart(now(), replicaId);
+  const uncertain = await store.queue.recoverAfterRestart(now(), replicaId);
   if (uncertain > 0) {
     metrics.postsUncertain.inc(uncertain);
     log.warn(
@@ -245,7 +250,7 @@ export async function startApp(
     settings.redeliverySweepHours > 0
       ? createRedeliverySweep({
           api: () => hookDeliveriesApi(probot),
-          store,
+          shared: store.shared,
           log: log.child({ name: "sweep" }),
           intervalMs: settings.redeliverySweepHours * 3_600_000,
           holder: replicaId,

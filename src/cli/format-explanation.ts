@@ -1,5 +1,5 @@
 import type { Explanation } from "../delivery/outgoing-post.js";
-import type { RecordedDelivery } from "../store/outbox-store.js";
+import type { RecordedDelivery } from "../store/outbox-operations.js";
 import { formatAge } from "./format-age.js";
 
 /** `threadline explain`: a delivery's decision and what became of each of its posts. */

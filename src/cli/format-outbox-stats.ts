@@ -1,4 +1,4 @@
-import type { OutboxCounts } from "../store/outbox-store.js";
+import type { OutboxCounts } from "../store/outbox-operations.js";
 import { STATUSES } from "./parse-outbox-command.js";
 import { formatAge } from "./format-age.js";
 

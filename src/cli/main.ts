@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { config as loadDotenv } from "dotenv";
-import type { OutboxStore } from "../store/outbox-store.js";
+import type { Store } from "../store/open-store.js";
 import { createDatabaseUrlMasker, openCliStore, readCliStoreSettings } from "./open-cli-store.js";
 import { runOutboxCommand } from "./run-outbox-command.js";
 
@@ -26,9 +26,9 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 
 async function outbox(): Promise<number> {
   const mask = createDatabaseUrlMasker(env.DATABASE_URL);
-  let store: OutboxStore | undefined;
+  let store: Store | undefined;
   const code = await runOutboxCommand(argv, {
-    openStore: async () => (store ??= await openCliStore(readCliStoreSettings(env))),
+    openStore: async () => (store ??= await openCliStore(readCliStoreSettings(env))).operations,
     now: Date.now,
     write: (line) => process.stdout.write(`${line}\n`),
     warn: (line) => process.stderr.write(`${mask(line)}\n`),

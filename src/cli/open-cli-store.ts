@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { createSecretRedactor, databasePasswordsOf } from "../log/redact-secrets.js";
-import type { OutboxStore } from "../store/outbox-store.js";
 import {
   DEFAULT_SQLITE_PATH,
   maskUrl,
   openStore,
   parseDatabaseUrl,
+  type Store,
   type StoreLocation,
 } from "../store/open-store.js";
 
@@ -54,7 +54,7 @@ export function readCliStoreSettings(
 export async function openCliStore(
   settings: CliStoreSettings,
   exists: (path: string) => boolean = existsSync,
-): Promise<OutboxStore> {
+): Promise<Store> {
   const { location } = settings;
   const path = location.kind === "sqlite" ? location.path : undefined;
   if (path !== undefined && path !== ":memory:" && !exists(path)) {

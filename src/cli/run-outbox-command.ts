@@ -1,4 +1,4 @@
-import type { OutboxStore } from "../store/outbox-store.js";
+import type { OutboxOperations } from "../store/outbox-operations.js";
 import { describeCliError } from "./describe-cli-error.js";
 import { formatOutboxStats, toOutboxStatsJson } from "./format-outbox-stats.js";
 import { formatExplanation } from "./format-explanation.js";
@@ -10,7 +10,7 @@ export interface OutboxCommandDeps {
    * The App's store, opened only for a command that needs it, so `--help` and usage errors work
    * without APP_ID or a database. The caller closes what it opened.
    */
-  openStore: () => Promise<OutboxStore>;
+  openStore: () => Promise<OutboxOperations>;
   now: () => number;
   /** A line of output (stdout): the table, JSON lines, what was done. */
   write: (line: string) => void;
@@ -49,7 +49,7 @@ export async function runOutboxCommand(
 
 async function execute(
   command: OutboxCommand,
-  store: OutboxStore,
+  store: OutboxOperations,
   { now, write, warn }: OutboxCommandDeps,
 ): Promise<void> {
   switch (command.name) {

@@ -1,6 +1,14 @@
 import type { Logger } from "pino";
-import type { OutboxStore } from "../store/outbox-store.js";
 import type { ConfigSource } from "./config-source.js";
+
+/**
+ * Where replicas keep the change log: one value read by key and written by compare-and-set.
+ * The store's shared state provides it; declared here so config needs nothing above it.
+ */
+export interface ChangeLogStore {
+  getState(key: string): Promise<string | undefined>;
+  compareAndSetState(key: string, expected: string | undefined, value: string): Promise<boolean>;
+}
 
 /** A config change as replicas tell each other: one repository, or all of an owner's. */
 interface ConfigChange {
@@ -35,7 +43,7 @@ export interface SharedConfigSource extends ConfigSource {
  */
 export function createSharedConfigSource(
   local: ConfigSource,
-  store: OutboxStore,
+  store: ChangeLogStore,
   log: Logger,
 ): SharedConfigSource {
   let lastSeen: number | undefined;

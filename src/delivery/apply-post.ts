@@ -5,8 +5,9 @@ import { renderParent } from "../render/render-parent.js";
 import { renderReviewGroup } from "../render/render-review-group.js";
 import { renderTombstone } from "../render/render-tombstone.js";
 import type { PostedMessage, SlackPoster } from "../slack/create-slack-client.js";
-import type { OutboxStore } from "../store/outbox-store.js";
+import type { ConversationMap } from "../store/conversation-map.js";
 import type { OutboxRow } from "../store/schema.js";
+import type { SendQueue } from "../store/send-queue.js";
 import { decideMessageChange } from "./decide-message-change.js";
 import { newestUpdate, readPullRequestState } from "./pull-request-state.js";
 import {
@@ -16,9 +17,10 @@ import {
   type PostContent,
 } from "./post-content.js";
 
-/** What applying a post needs: the store, Slack, and the worker's clock. */
+/** What applying a post needs: the group's posts, what Slack shows, Slack, and the clock. */
 export interface ApplyDeps {
-  store: OutboxStore;
+  queue: Pick<SendQueue, "listGroup" | "completeGroup">;
+  conversations: ConversationMap;
   slack: SlackPoster;
   now: () => number;
 }
@@ -73,11 +75,12 @@ function currentParts(rows: readonly OutboxRow[]): ConversationContent[] {
 async function applyGroup(
   row: OutboxRow,
   content: ConversationContent,
-  { store, slack, now }: ApplyDeps,
+  deps: ApplyDeps,
 ): Promise<Applied> {
+  const { queue, conversations, slack, now } = deps;
   const channel = row.channel;
   const groupKey = row.group_key!;
-  const rows = await store.listGroup(channel, groupKey);
+  const rows = await queue.listGroup(channel, groupKey);
   const parts = currentParts(rows);
   const review = parts.find((part) => part.event.kind === "review")?.event;
   const comments = parts
@@ -93,7 +96,7 @@ async function applyGroup(
   const chunks = Math.max(messages.length, 1);
   for (let index = 0; ; index += 1) {
     const key = `${groupKey}#${index}`;
-    const shown = await store.getMessage(channel, key);
+    const shown = await conversations.getMessage(channel, key);
     if (index >= chunks && !shown?.ts) break;
     const message = messages[index];
     if (!message) {
@@ -101,7 +104,7 @@ async function applyGroup(
       if (shown?.ts && !shown.deleted) {
         const lead = comments[0] ?? review ?? content.event;
         await slack.updateMessage(channel, shown.ts, renderTombstone(lead));
-        await store.saveMessage(channel, key, { ...shown, deleted: true });
+        await conversations.saveMessage(channel, key, { ...shown, deleted: true });
         what = "tombstoned";
       }
       continue;
@@ -110,7 +113,7 @@ async function applyGroup(
     if (shown?.ts) {
       if (shown.shownUpdatedAt !== fingerprint || shown.deleted) {
         await slack.updateMessage(channel, shown.ts, message);
-        await store.saveMessage(channel, key, {
+        await conversations.saveMessage(channel, key, {
           ...shown,
           shownUpdatedAt: fingerprint,
           deleted: false,
@@ -125,7 +128,7 @@ async function applyGroup(
     const threadTs: string | null =
       index === 0
         ? content.threads
-          ? await ensureParent(row, content, { store, slack, now })
+          ? await ensureParent(row, content, deps)
           : null
         : (firstThreadTs ?? first?.ts ?? null);
     const posted = await slack.postMessage(
@@ -133,7 +136,7 @@ async function applyGroup(
       message,
       threadTs ? { threadTs, broadcast: index === 0 && (content.broadcast ?? false) } : {},
     );
-    await store.saveMessage(channel, key, {
+    await conversations.saveMessage(channel, key, {
       ts: posted.ts,
       threadTs,
       shownUpdatedAt: fingerprint,
@@ -145,19 +148,20 @@ async function applyGroup(
   }
   const posted = first ?? { channel, ts: "" };
   const lastSeen = rows.reduce((max, groupRow) => Math.max(max, groupRow.id), row.id);
-  await store.completeGroup(channel, groupKey, lastSeen, posted, now());
+  await queue.completeGroup(channel, groupKey, lastSeen, posted, now());
   return { posted, what };
 }
 
 async function applyConversation(
   row: OutboxRow,
   content: ConversationContent,
-  { store, slack, now }: ApplyDeps,
+  deps: ApplyDeps,
 ): Promise<Applied> {
+  const { conversations, slack, now } = deps;
   const { event } = content;
   const channel = row.channel;
   const itemKey = itemKeyOf(event);
-  const shown = await store.getMessage(channel, itemKey);
+  const shown = await conversations.getMessage(channel, itemKey);
   const change = decideMessageChange(event, shown, now());
   const render = () => renderMessage(event, { mentions: content.mentions });
 
@@ -165,7 +169,7 @@ async function applyConversation(
     case "none":
       return { posted: { channel, ts: shown?.ts ?? "" }, what: "nothing", reason: change.reason };
     case "record_deletion":
-      await store.saveMessage(channel, itemKey, {
+      await conversations.saveMessage(channel, itemKey, {
         ts: null,
         threadTs: null,
         shownUpdatedAt: event.updatedAt,
@@ -180,23 +184,24 @@ async function applyConversation(
       const tombstone = content.deleted !== "remove";
       if (tombstone) await slack.updateMessage(channel, change.ts, renderTombstone(event));
       else await slack.deleteMessage(channel, change.ts);
-      await store.saveMessage(channel, itemKey, { ...shown!, deleted: true });
+      await conversations.saveMessage(channel, itemKey, { ...shown!, deleted: true });
       return { posted: { channel, ts: change.ts }, what: tombstone ? "tombstoned" : "removed" };
     }
     case "update":
       await slack.updateMessage(channel, change.ts, render());
-      await store.saveMessage(channel, itemKey, { ...shown!, shownUpdatedAt: event.updatedAt });
+      await conversations.saveMessage(channel, itemKey, {
+        ...shown!,
+        shownUpdatedAt: event.updatedAt,
+      });
       return { posted: { channel, ts: change.ts }, what: "updated" };
     case "post": {
-      const threadTs = content.threads
-        ? await ensureParent(row, content, { store, slack, now })
-        : null;
+      const threadTs = content.threads ? await ensureParent(row, content, deps) : null;
       const posted = await slack.postMessage(
         channel,
         render(),
         threadTs ? { threadTs, broadcast: content.broadcast ?? false } : {},
       );
-      await store.saveMessage(channel, itemKey, {
+      await conversations.saveMessage(channel, itemKey, {
         ts: posted.ts,
         threadTs,
         shownUpdatedAt: event.updatedAt,
@@ -216,11 +221,10 @@ async function applyConversation(
 async function ensureParent(
   row: OutboxRow,
   content: ConversationContent,
-  { store, slack }: ApplyDeps,
+  { conversations, slack }: ApplyDeps,
 ): Promise<string> {
-  const thread = await store.getThread(row.channel, row.thread_key);
+  const thread = await conversations.getThread(row.channel, row.thread_key);
   if (thread?.parentTs) return thread.parentTs;
-  const remembered = () => readPullRequestState(store, row.thread_key);
   const { event } = content;
   const fromComment: PullRequestUpdate = {
     repository: event.repository,
@@ -231,51 +235,59 @@ async function ensureParent(
     },
     updatedAt: event.createdAt,
   };
-  const known = thread?.pullRequest
-    ? (JSON.parse(thread.pullRequest) as PullRequestUpdate)
-    : undefined;
-  const shown = newestUpdate(fromComment, known, await remembered())!;
+  const shown = newestUpdate(
+    fromComment,
+    await readPullRequestState(conversations, row.thread_key),
+  )!;
   const parent = await slack.postMessage(row.channel, renderParent(shown));
-  await store.saveThread(row.channel, row.thread_key, {
+  await conversations.saveThread(row.channel, row.thread_key, {
     parentTs: parent.ts,
-    pullRequest: JSON.stringify(shown),
-    pullRequestUpdatedAt: shown.updatedAt,
+    shownUpdatedAt: shown.updatedAt,
   });
-  const latest = await remembered();
+  const latest = await readPullRequestState(conversations, row.thread_key);
   if (latest && Date.parse(latest.updatedAt) > Date.parse(shown.updatedAt)) {
     await slack.updateMessage(row.channel, parent.ts, renderParent(latest));
-    await store.saveThread(row.channel, row.thread_key, {
+    await conversations.saveThread(row.channel, row.thread_key, {
       parentTs: parent.ts,
-      pullRequest: JSON.stringify(latest),
-      pullRequestUpdatedAt: latest.updatedAt,
+      shownUpdatedAt: latest.updatedAt,
     });
   }
   return parent.ts;
 }
 
+/**
+ * The pull request changed: its parent message in this channel shows the newest state known
+ * (the one this post carries, or a newer one kept since), unless it shows that already. Without a
+ * parent yet there is nothing to edit: the state is kept, and the parent shows it when posted.
+ */
 async function applyParentUpdate(
   row: OutboxRow,
   content: ParentContent,
-  { store, slack }: ApplyDeps,
+  { conversations, slack }: ApplyDeps,
 ): Promise<Applied> {
-  const { update } = content;
-  const thread = await store.getThread(row.channel, row.thread_key);
-  if (
-    thread?.pullRequestUpdatedAt &&
-    Date.parse(update.updatedAt) <= Date.parse(thread.pullRequestUpdatedAt)
-  ) {
+  const thread = await conversations.getThread(row.channel, row.thread_key);
+  const newest = newestUpdate(
+    content.update,
+    await readPullRequestState(conversations, row.thread_key),
+  )!;
+  if (!thread?.parentTs) {
     return {
-      posted: { channel: row.channel, ts: thread.parentTs ?? "" },
+      posted: { channel: row.channel, ts: "" },
+      what: "nothing",
+      reason: "no parent message yet; it will show this state when posted",
+    };
+  }
+  if (thread.shownUpdatedAt && Date.parse(newest.updatedAt) <= Date.parse(thread.shownUpdatedAt)) {
+    return {
+      posted: { channel: row.channel, ts: thread.parentTs },
       what: "nothing",
       reason: "a newer state of the pull request is shown",
     };
   }
-  if (thread?.parentTs)
-    await slack.updateMessage(row.channel, thread.parentTs, renderParent(update));
-  await store.saveThread(row.channel, row.thread_key, {
-    parentTs: thread?.parentTs ?? null,
-    pullRequest: JSON.stringify(update),
-    pullRequestUpdatedAt: update.updatedAt,
+  await slack.updateMessage(row.channel, thread.parentTs, renderParent(newest));
+  await conversations.saveThread(row.channel, row.thread_key, {
+    parentTs: thread.parentTs,
+    shownUpdatedAt: newest.updatedAt,
   });
-  return { posted: { channel: row.channel, ts: thread?.parentTs ?? "" }, what: "parent updated" };
+  return { posted: { channel: row.channel, ts: thread.parentTs }, what: "parent updated" };
 }

@@ -1,8 +1,8 @@
-import type { OutboxStore } from "../store/outbox-store.js";
+import type { IntakeStore } from "../store/intake-store.js";
 import type { DeliverPosts } from "./outgoing-post.js";
 
 export interface OutboxDeliveryOptions {
-  store: OutboxStore;
+  intake: Pick<IntakeStore, "enqueue">;
   /** Told when a delivery's posts were added (so the worker need not wait for its next poll). */
   onQueued: (deliveryId: string) => void;
   /**
@@ -20,10 +20,10 @@ export interface OutboxDeliveryOptions {
 
 /** Records each delivery's posts in the outbox in one transaction; the worker sends them. */
 export function createOutboxDelivery(options: OutboxDeliveryOptions): DeliverPosts {
-  const { store, onQueued, orderWindowMs, reviewWaitMs = 0, now = Date.now } = options;
+  const { intake, onQueued, orderWindowMs, reviewWaitMs = 0, now = Date.now } = options;
   return async (delivery, log) => {
     const receivedAt = now();
-    const added = await store.enqueue(
+    const added = await intake.enqueue(
       {
         deliveryId: delivery.deliveryId,
         event: delivery.event,

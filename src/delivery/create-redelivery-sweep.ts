@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { OutboxStore } from "../store/outbox-store.js";
+import type { SharedState } from "../store/shared-state.js";
 
 /** The slice of GitHub's "list deliveries for an app webhook" answer the sweep reads. */
 export interface HookDelivery {
@@ -18,7 +18,7 @@ export interface HookDeliveriesApi {
 
 export interface RedeliverySweepOptions {
   api: () => Promise<HookDeliveriesApi>;
-  store: OutboxStore;
+  shared: SharedState;
   log: Logger;
   intervalMs: number;
   /** This process, as named in the sweep's lease: one replica sweeps at a time. */
@@ -82,25 +82,25 @@ export interface RedeliverySweep {
  * outbox's dedup makes a redelivery of something already carried harmless.
  */
 export function createRedeliverySweep(options: RedeliverySweepOptions): RedeliverySweep {
-  const { store, log, intervalMs, holder, now = Date.now } = options;
+  const { shared, log, intervalMs, holder, now = Date.now } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
   async function runOnce(): Promise<SweepResult> {
-    if (!(await store.tryLease(SWEEP_JOB, holder, now(), SWEEP_LEASE_MS))) {
+    if (!(await shared.tryLease(SWEEP_JOB, holder, now(), SWEEP_LEASE_MS))) {
       log.debug("another replica is sweeping GitHub's delivery log; skipped");
       return { listed: 0, redelivered: 0, skipped: true };
     }
     try {
       return await sweep();
     } finally {
-      await store.releaseLease(SWEEP_JOB, holder);
+      await shared.releaseLease(SWEEP_JOB, holder);
     }
   }
 
   async function sweep(): Promise<SweepResult> {
     const startedAt = now();
-    const last = Number((await store.getState(LAST_SWEEP_KEY)) ?? 0);
+    const last = Number((await shared.getState(LAST_SWEEP_KEY)) ?? 0);
     const since = Math.max(last - OVERLAP_MS, startedAt - REDELIVERY_HORIZON_MS);
     const api = await options.api();
     const seen: HookDelivery[] = [];
@@ -122,7 +122,7 @@ export function createRedeliverySweep(options: RedeliverySweepOptions): Redelive
         log.warn({ guid: delivery.guid, err: error }, "could not ask GitHub to redeliver");
       }
     }
-    await store.setState(LAST_SWEEP_KEY, String(resumeFrom));
+    await shared.setState(LAST_SWEEP_KEY, String(resumeFrom));
     log.info(
       { listed: seen.length, redelivered },
       "swept GitHub's delivery log for failed deliveries",

@@ -2,9 +2,10 @@ import type { Logger } from "pino";
 import type { Metrics } from "../metrics/create-metrics.js";
 import type { SlackPoster } from "../slack/create-slack-client.js";
 import { describeSlackError, type SlackFailure } from "../slack/describe-slack-error.js";
-import type { OutboxStore } from "../store/outbox-store.js";
+import type { Pace } from "../store/channel-pace.js";
+import type { ConversationMap } from "../store/conversation-map.js";
 import type { OutboxRow } from "../store/schema.js";
-import type { Pace } from "./channel-pacer.js";
+import type { SendQueue } from "../store/send-queue.js";
 import { applyPost } from "./apply-post.js";
 import type { PostContent } from "./post-content.js";
 import { decideAfterFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
@@ -15,7 +16,8 @@ const WAKE_DELAY_MS = 20;
 const GONE_CODES = new Set(["message_not_found", "cant_update_message", "cant_delete_message"]);
 
 export interface WorkerOptions {
-  store: OutboxStore;
+  queue: SendQueue;
+  conversations: ConversationMap;
   slack: SlackPoster;
   /** Slack's pace per channel, kept across every replica through the store. */
   pace: Pace;
@@ -59,7 +61,8 @@ export interface Worker {
  */
 export function createWorker(options: WorkerOptions): Worker {
   const {
-    store,
+    queue,
+    conversations,
     slack,
     pace,
     holder,
@@ -115,7 +118,7 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function reclaimExpired(at: number): Promise<void> {
     nextReclaimAt = at + reclaimIntervalMs;
-    const reclaimed = await store.reclaimExpired(at);
+    const reclaimed = await queue.reclaimExpired(at);
     if (reclaimed === 0) return;
     metrics.postsUncertain.inc(reclaimed);
     log.warn(
@@ -130,12 +133,12 @@ export function createWorker(options: WorkerOptions): Worker {
     if (pause && at < nextProbeAt) return;
     const room = maxInFlight - inFlight.size;
     if (room <= 0) return;
-    const due = await store.findDue(at, Math.max(room * 4, 32));
+    const due = await queue.findDue(at, Math.max(room * 4, 32));
     let started = 0;
     for (const row of due) {
       if (!running || started >= room) break;
       if (busyChannels.has(row.channel)) continue;
-      if (!(await store.claim(row, at, { leaseMs, pace, holder }))) continue;
+      if (!(await queue.claim(row, at, { leaseMs, pace, holder }))) continue;
       busyChannels.add(row.channel);
       const sending = send(row)
         .catch((error: unknown) =>
@@ -168,7 +171,7 @@ export function createWorker(options: WorkerOptions): Worker {
       content = JSON.parse(row.content) as PostContent;
     } catch (error) {
       // A post that cannot be read never will be: keep it aside rather than retry.
-      await store.markDead(row.id, `unreadable: ${(error as Error).message}`, now());
+      await queue.markDead(row.id, `unreadable: ${(error as Error).message}`, now());
       metrics.postsDeadLettered.inc({ reason: "unreadable" });
       postLog.error({ err: error }, "could not read the post; set aside (please report this)");
       return;
@@ -176,13 +179,13 @@ export function createWorker(options: WorkerOptions): Worker {
     const startedAt = now();
     let applied;
     try {
-      applied = await applyPost(row, content, { store, slack, now });
+      applied = await applyPost(row, content, { queue, conversations, slack, now });
     } catch (error) {
       metrics.slackLatency.observe({ outcome: "error" }, (now() - startedAt) / 1000);
       const failure = describeSlackError(error, row.channel);
       if (GONE_CODES.has(failure.code)) {
         // Someone removed the message in Slack: there is nothing left to edit or delete.
-        await store.markSent(row.id, { channel: row.channel, ts: "" }, now());
+        await queue.markSent(row.id, { channel: row.channel, ts: "" }, now());
         postLog.warn("the Slack message is gone (removed in Slack); nothing to change");
         return;
       }
@@ -192,7 +195,7 @@ export function createWorker(options: WorkerOptions): Worker {
     metrics.slackLatency.observe({ outcome: "ok" }, (now() - startedAt) / 1000);
     // Record Slack's answer at once: between Slack accepting the post and this line is the only
     // moment a crash can make a post appear twice.
-    await store.markSent(row.id, applied.posted, now());
+    await queue.markSent(row.id, applied.posted, now());
     if (applied.what !== "nothing") metrics.postsSent.inc();
     postLog.info(
       { ts: applied.posted.ts, deliveryId: row.delivery_id, reason: applied.reason },
@@ -218,7 +221,7 @@ export function createWorker(options: WorkerOptions): Worker {
     );
     switch (decision.action) {
       case "retry":
-        await store.reschedule(
+        await queue.reschedule(
           row.id,
           {
             nextAttemptAt: decision.at,
@@ -237,7 +240,7 @@ export function createWorker(options: WorkerOptions): Worker {
         );
         return;
       case "dead":
-        await store.markDead(row.id, decision.reason, at);
+        await queue.markDead(row.id, decision.reason, at);
         metrics.postsDeadLettered.inc({ reason: failure.code });
         postLog.error(
           { slackError: failure.code },
@@ -245,7 +248,7 @@ export function createWorker(options: WorkerOptions): Worker {
         );
         return;
       case "pause":
-        await store.reschedule(
+        await queue.reschedule(
           row.id,
           { nextAttemptAt: at, error: decision.reason, countAttempt: false },
           at,

@@ -1,5 +1,5 @@
 import type { ConversationEvent } from "../events/conversation-event.js";
-import type { ShownMessage } from "../store/outbox-store.js";
+import type { ShownMessage } from "../store/conversation-map.js";
 
 /** How long after a comment's creation an edit of it may still be its first appearance. */
 export const EDITS_POST_WITHIN_MS = 24 * 60 * 60_000;

@@ -1,10 +1,5 @@
 import type { PullRequestUpdate } from "../events/conversation-event.js";
-import type { OutboxStore } from "../store/outbox-store.js";
-
-/** Where the newest pull request state seen for a thread is kept, whatever the channel. */
-function stateKey(threadKey: string): string {
-  return `pull_request/${threadKey}`;
-}
+import type { ConversationMap } from "../store/conversation-map.js";
 
 /** The most recent of some pull request states (by GitHub's `updated_at`); undefined if none. */
 export function newestUpdate(
@@ -21,11 +16,11 @@ export function newestUpdate(
 
 /** The newest state of a pull request seen so far, for parent messages posted later. */
 export async function readPullRequestState(
-  store: OutboxStore,
+  conversations: Pick<ConversationMap, "getPullRequest">,
   threadKey: string,
 ): Promise<PullRequestUpdate | undefined> {
-  const saved = await store.getState(stateKey(threadKey));
-  return saved ? (JSON.parse(saved) as PullRequestUpdate) : undefined;
+  const kept = await conversations.getPullRequest(threadKey);
+  return kept ? (JSON.parse(kept.state) as PullRequestUpdate) : undefined;
 }
 
 /**
@@ -34,15 +29,15 @@ export async function readPullRequestState(
  * whichever writes last.
  */
 export async function rememberPullRequestState(
-  store: OutboxStore,
+  conversations: Pick<ConversationMap, "getPullRequest" | "replacePullRequest">,
   threadKey: string,
   update: PullRequestUpdate,
 ): Promise<void> {
-  const key = stateKey(threadKey);
   for (;;) {
-    const saved = await store.getState(key);
-    const known = saved ? (JSON.parse(saved) as PullRequestUpdate) : undefined;
+    const kept = await conversations.getPullRequest(threadKey);
+    const known = kept ? (JSON.parse(kept.state) as PullRequestUpdate) : undefined;
     if (newestUpdate(known, update) !== update) return;
-    if (await store.compareAndSetState(key, saved, JSON.stringify(update))) return;
+    const record = { state: JSON.stringify(update), updatedAt: update.updatedAt };
+    if (await conversations.replacePullRequest(threadKey, kept, record)) return;
   }
 }

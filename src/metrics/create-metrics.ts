@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { OutboxStore } from "../store/outbox-store.js";
+import type { OutboxOperations } from "../store/outbox-operations.js";
 
 /** The App's Prometheus metrics, on a registry of its own (so tests can run several Apps). */
 export interface Metrics {
@@ -15,7 +15,10 @@ export interface Metrics {
   ackLatency: Histogram;
 }
 
-export function createMetrics(store: OutboxStore, now: () => number = Date.now): Metrics {
+export function createMetrics(
+  store: Pick<OutboxOperations, "counts" | "oldestWaitingSince">,
+  now: () => number = Date.now,
+): Metrics {
   const registry = new Registry();
   const metrics: Metrics = {
     registry,

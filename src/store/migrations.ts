@@ -152,6 +152,40 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
         )`.execute(db);
       },
     },
+    "0008_pull_requests": {
+      async up(db: Kysely<unknown>) {
+        // A pull request's newest state was kept twice (per channel in threads, and in state);
+        // now once, here, and each thread row keeps only what its parent message shows.
+        await db.schema
+          .createTable("pull_requests")
+          .addColumn("app_id", "bigint", (column) => column.notNull())
+          .addColumn("thread_key", "text", (column) => column.notNull())
+          .addColumn("state", "text", (column) => column.notNull())
+          .addColumn("updated_at", "text", (column) => column.notNull())
+          .addPrimaryKeyConstraint("pull_requests_pk", ["app_id", "thread_key"])
+          .execute();
+        // State keys were `<app id>/pull_request/<owner/repo#N>`.
+        const marker = "/pull_request/";
+        if (dialect === "postgres") {
+          await sql`insert into pull_requests (app_id, thread_key, state, updated_at)
+            select split_part(key, '/', 1)::bigint,
+                   substring(key from position(${marker} in key) + ${marker.length}),
+                   value, value::json->>'updatedAt'
+            from state where position(${marker} in key) > 0`.execute(db);
+        } else {
+          await sql`insert into pull_requests (app_id, thread_key, state, updated_at)
+            select cast(substr(key, 1, instr(key, '/') - 1) as integer),
+                   substr(key, instr(key, ${marker}) + ${marker.length}),
+                   value, json_extract(value, '$.updatedAt')
+            from state where instr(key, ${marker}) > 0`.execute(db);
+        }
+        await sql`delete from state where key like ${`%${marker}%`}`.execute(db);
+        await db.schema.alterTable("threads").addColumn("shown_updated_at", "text").execute();
+        await sql`update threads set shown_updated_at = pull_request_updated_at`.execute(db);
+        await db.schema.alterTable("threads").dropColumn("pull_request").execute();
+        await db.schema.alterTable("threads").dropColumn("pull_request_updated_at").execute();
+      },
+    },
   };
 }
 

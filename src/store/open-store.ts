@@ -3,9 +3,27 @@ import { dirname, resolve } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from "kysely";
 import pg from "pg";
+import { createConversationMap, type ConversationMap } from "./conversation-map.js";
+import { createIntakeStore, type IntakeStore } from "./intake-store.js";
 import { createMigrationProvider, type Dialect } from "./migrations.js";
-import { createOutboxStore, type OutboxStore } from "./outbox-store.js";
+import { createOutboxOperations, type OutboxOperations } from "./outbox-operations.js";
 import type { Database } from "./schema.js";
+import { createSendQueue, type SendQueue } from "./send-queue.js";
+import { createSharedState, type SharedState } from "./shared-state.js";
+
+/**
+ * The App's store, in rooms by who uses them: the intake that answers GitHub, the worker's send
+ * queue, the map of what Slack shows, state shared between replicas, and the operator's view.
+ * Each is one narrow interface over the same database; nothing above knows which database runs.
+ */
+export interface Store {
+  intake: IntakeStore;
+  queue: SendQueue;
+  conversations: ConversationMap;
+  shared: SharedState;
+  operations: OutboxOperations;
+  close(): Promise<void>;
+}
 
 /** Where the store lives, from DATABASE_URL. */
 export type StoreLocation = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
@@ -104,7 +122,7 @@ export async function openStore(
   location: StoreLocation,
   appId: number,
   options: OpenStoreOptions = {},
-): Promise<OutboxStore> {
+): Promise<Store> {
   const { db, dialect } = createDatabase(location, options);
   const where = describeStoreLocation(location);
   // The schema the tables live in (the first of the search_path): Kysely's migration bookkeeping
@@ -136,6 +154,13 @@ export async function openStore(
       { cause: error },
     );
   }
-  // One process owns an SQLite file; a PostgreSQL database is shared by every replica.
-  return createOutboxStore(db, appId, { exclusive: dialect === "sqlite" });
+  return {
+    intake: createIntakeStore(db, appId),
+    // One process owns an SQLite file; a PostgreSQL database is shared by every replica.
+    queue: createSendQueue(db, appId, { exclusive: dialect === "sqlite" }),
+    conversations: createConversationMap(db, appId),
+    shared: createSharedState(db, appId),
+    operations: createOutboxOperations(db, appId),
+    close: () => db.destroy(),
+  };
 }

@@ -71,9 +71,19 @@ export interface ThreadsTable {
   /** `owner/repo#N` */
   thread_key: string;
   parent_ts: string | null;
-  /** The newest PullRequestUpdate seen, JSON, for the parent message. */
-  pull_request: string | null;
-  pull_request_updated_at: string | null;
+  /** `updated_at` of the pull request state the parent message shows. */
+  shown_updated_at: string | null;
+}
+
+/** The newest state seen of each pull request, kept once for the parents in every channel. */
+export interface PullRequestsTable {
+  app_id: number;
+  /** `owner/repo#N` */
+  thread_key: string;
+  /** A PullRequestUpdate, JSON. */
+  state: string;
+  /** GitHub's `updated_at` of that state. */
+  updated_at: string;
 }
 
 /**
@@ -106,6 +116,7 @@ export interface Database {
   state: StateTable;
   messages: MessagesTable;
   threads: ThreadsTable;
+  pull_requests: PullRequestsTable;
   channels: ChannelsTable;
   leases: LeasesTable;
 }

@@ -40,7 +40,7 @@ afterEach(async () => {
 async function explain(deliveryId: string): Promise<string[]> {
   const output: string[] = [];
   const code = await runOutboxCommand(["explain", deliveryId], {
-    openStore: async () => app.store,
+    openStore: async () => app.store.operations,
     now: Date.now,
     write: (line) => output.push(line),
     warn: (line) => output.push(`warn: ${line}`),

@@ -14,7 +14,8 @@ import { parseOutboxArguments, USAGE } from "../../src/cli/parse-outbox-command.
 import { runOutboxCommand } from "../../src/cli/run-outbox-command.js";
 import { normalize } from "../../src/events/normalize.js";
 import { openStore } from "../../src/store/open-store.js";
-import type { NewPost, OutboxStore } from "../../src/store/outbox-store.js";
+import type { NewPost } from "../../src/store/intake-store.js";
+import type { Store as OutboxStore } from "../../src/store/open-store.js";
 import { loadPullRequestCommentFixture } from "../fixtures/index.js";
 import { openTestStore } from "../helpers/test-store.js";
 
@@ -43,17 +44,19 @@ async function seed(store: OutboxStore): Promise<void> {
     event: "issue_comment.created",
     receivedAt: at,
   });
-  await store.enqueue(delivery("d-1", T0), [post("C0001", 1)], T0);
-  await store.enqueue(delivery("d-2", T0 + 1000), [post("C0002", 2)], T0 + 1000);
-  await store.enqueue(delivery("d-3", T0 + 2000), [post("C0001", 3)], T0 + 2000);
+  await store.intake.enqueue(delivery("d-1", T0), [post("C0001", 1)], T0);
+  await store.intake.enqueue(delivery("d-2", T0 + 1000), [post("C0002", 2)], T0 + 1000);
+  await store.intake.enqueue(delivery("d-3", T0 + 2000), [post("C0001", 3)], T0 + 2000);
   expect(await claimPost(store, 2, T0 + 1000)).toBe(true);
-  await store.markDead(2, DEAD_ERROR, T0 + 1500);
+  await store.queue.markDead(2, DEAD_ERROR, T0 + 1500);
 }
 
 /** Takes post `id` for sending, as the worker would. */
 async function claimPost(target: OutboxStore, id: number, at: number): Promise<boolean> {
-  const row = (await target.list({ limit: 100 })).find((candidate) => candidate.id === id)!;
-  return target.claim(row, at, {
+  const row = (await target.operations.list({ limit: 100 })).find(
+    (candidate) => candidate.id === id,
+  )!;
+  return target.queue.claim(row, at, {
     leaseMs: 60_000,
     pace: { ratePerSecond: 1, burst: 3 },
     holder: "host:3000",
@@ -66,7 +69,7 @@ let err: string[];
 
 async function run(...argv: string[]): Promise<number> {
   return runOutboxCommand(argv, {
-    openStore: async () => store,
+    openStore: async () => store.operations,
     now: () => NOW,
     write: (line) => out.push(line),
     warn: (line) => err.push(line),
@@ -136,7 +139,7 @@ describe("outbox list", () => {
   });
 
   test("control characters in stored text cannot reach the terminal", async () => {
-    await store.enqueue(
+    await store.intake.enqueue(
       { deliveryId: "d-4", event: "issue_comment.created", receivedAt: T0 },
       [{ ...post("C0004", 4), channel: "C\u001b[31m4" }],
       T0,
@@ -176,9 +179,11 @@ describe("outbox retry", () => {
   test("brings a dead post back to pending, due now, attempts reset", async () => {
     expect(await run("outbox", "retry", "2")).toBe(0);
     expect(out).toEqual(["retried 1 dead post: the running App sends them within a second"]);
-    const [row] = await store.list({ limit: 10 }).then((rows) => rows.filter((r) => r.id === 2));
+    const [row] = await store.operations
+      .list({ limit: 10 })
+      .then((rows) => rows.filter((r) => r.id === 2));
     expect(row).toMatchObject({ status: "pending", attempts: 0, next_attempt_at: NOW });
-    expect(await store.findDue(NOW, 10)).toContainEqual(expect.objectContaining({ id: 2 }));
+    expect(await store.queue.findDue(NOW, 10)).toContainEqual(expect.objectContaining({ id: 2 }));
   });
 
   test("names the ids that were not dead and leaves them alone", async () => {
@@ -190,7 +195,7 @@ describe("outbox retry", () => {
   test("--all-dead retries every dead post, and says when there is none", async () => {
     expect(await run("outbox", "retry", "--all-dead")).toBe(0);
     expect(out).toEqual(["retried 1 dead post: the running App sends them within a second"]);
-    expect((await store.counts()).dead).toBe(0);
+    expect((await store.operations.counts()).dead).toBe(0);
     out = [];
     expect(await run("outbox", "retry", "--all-dead")).toBe(0);
     expect(out).toEqual(["no dead posts to retry"]);
@@ -201,7 +206,7 @@ describe("outbox drop", () => {
   test("deletes the posts named", async () => {
     expect(await run("outbox", "drop", "2", "3")).toBe(0);
     expect(out).toEqual(["dropped 2 posts"]);
-    expect((await store.list({ limit: 10 })).map((row) => row.id)).toEqual([1]);
+    expect((await store.operations.list({ limit: 10 })).map((row) => row.id)).toEqual([1]);
   });
 
   test("leaves a post being sent, and says so", async () => {
@@ -209,7 +214,7 @@ describe("outbox drop", () => {
     expect(await run("outbox", "drop", "1")).toBe(0);
     expect(out).toEqual(["dropped 0 posts"]);
     expect(err[0]).toMatch(/^not dropped, as being sent right now or not found: 1 /);
-    expect((await store.counts()).sending).toBe(1);
+    expect((await store.operations.counts()).sending).toBe(1);
   });
 });
 

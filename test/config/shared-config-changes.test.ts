@@ -15,7 +15,7 @@ import {
   type SharedConfigSource,
 } from "../../src/config/shared-config-changes.js";
 import { openStore, parseDatabaseUrl } from "../../src/store/open-store.js";
-import type { OutboxStore } from "../../src/store/outbox-store.js";
+import type { Store as OutboxStore } from "../../src/store/open-store.js";
 import { createTestDatabaseUrl, dropTestDatabases } from "../helpers/test-store.js";
 
 const octokit = {} as ConfigOctokit;
@@ -51,7 +51,7 @@ async function replicas(count: number) {
     };
     const configs = createSharedConfigSource(
       createConfigCache({ ttlMs: 60_000, load }),
-      store,
+      store.shared,
       pino({ level: "silent" }),
     );
     await configs.poll();
@@ -68,7 +68,7 @@ async function getAll(configs: SharedConfigSource) {
 async function recorded(store: OutboxStore, seq: number) {
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const raw = await store.getState("config_changes");
+    const raw = await store.shared.getState("config_changes");
     if (raw && (JSON.parse(raw) as { seq: number }).seq >= seq) return;
     if (Date.now() > deadline) throw new Error(`config change ${seq} was never recorded`);
     await new Promise((resolve) => setTimeout(resolve, 10));

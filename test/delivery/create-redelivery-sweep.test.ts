@@ -6,7 +6,7 @@ import {
   type HookDeliveriesApi,
   type HookDelivery,
 } from "../../src/delivery/create-redelivery-sweep.js";
-import type { OutboxStore } from "../../src/store/outbox-store.js";
+import type { Store as OutboxStore } from "../../src/store/open-store.js";
 import { openTestStore } from "../helpers/test-store.js";
 import { waitUntil } from "../helpers/wait.js";
 
@@ -120,7 +120,7 @@ describe("createRedeliverySweep", () => {
     );
     return createRedeliverySweep({
       api: async () => api,
-      store,
+      shared: store.shared,
       log,
       intervalMs: 3 * HOUR,
       holder: "replica-a",
@@ -134,7 +134,7 @@ describe("createRedeliverySweep", () => {
 
     expect(api.redelivered).toEqual([106]);
     expect(result).toEqual({ listed: 5, redelivered: 1 });
-    expect(await store.getState(LAST_SWEEP_KEY)).toBe(String(NOW));
+    expect(await store.shared.getState(LAST_SWEEP_KEY)).toBe(String(NOW));
     expect(
       lines.find((line) => line.msg === "swept GitHub's delivery log for failed deliveries"),
     ).toMatchObject({ listed: 5, redelivered: 1 });
@@ -153,7 +153,7 @@ describe("createRedeliverySweep", () => {
   });
 
   test("a later sweep starts a little before the last one started, not three days back", async () => {
-    await store.setState(LAST_SWEEP_KEY, String(NOW - 3 * HOUR));
+    await store.shared.setState(LAST_SWEEP_KEY, String(NOW - 3 * HOUR));
     const api = fakeApi([
       [
         attempt(1, "since-last", 500, 2 * 60),
@@ -207,15 +207,19 @@ describe("createRedeliverySweep", () => {
   });
 
   test("runs on one replica at a time: while another holds the sweep's lease, this one skips", async () => {
-    expect(await store.tryLease("redelivery_sweep", "replica-b", clock, 15 * 60_000)).toBe(true);
+    expect(await store.shared.tryLease("redelivery_sweep", "replica-b", clock, 15 * 60_000)).toBe(
+      true,
+    );
     const api = fakeApi([LOG]);
     expect(await sweepWith(api).runOnce()).toEqual({ listed: 0, redelivered: 0, skipped: true });
     expect(api.pagesRead).toBe(0);
 
-    await store.releaseLease("redelivery_sweep", "replica-b");
+    await store.shared.releaseLease("redelivery_sweep", "replica-b");
     expect(await sweepWith(api).runOnce()).toEqual({ listed: 5, redelivered: 1 });
     // Done, it lets the lease go for the next sweep, wherever it runs.
-    expect(await store.tryLease("redelivery_sweep", "replica-b", clock, 15 * 60_000)).toBe(true);
+    expect(await store.shared.tryLease("redelivery_sweep", "replica-b", clock, 15 * 60_000)).toBe(
+      true,
+    );
   });
 
   test("start runs a sweep at once; a failing GitHub is logged and not recorded as swept", async () => {
@@ -223,7 +227,7 @@ describe("createRedeliverySweep", () => {
       api: async () => {
         throw new Error("GitHub is down");
       },
-      store,
+      shared: store.shared,
       log: pino({ level: "debug" }, { write: (line: string) => lines.push(JSON.parse(line)) }),
       intervalMs: 3 * HOUR,
       holder: "replica-a",
@@ -240,6 +244,6 @@ describe("createRedeliverySweep", () => {
       "the sweep logs its failure",
       5_000,
     );
-    expect(await store.getState(LAST_SWEEP_KEY)).toBeUndefined();
+    expect(await store.shared.getState(LAST_SWEEP_KEY)).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import type {
   ConversationKind,
 } from "../../src/events/conversation-event.js";
 import { normalize } from "../../src/events/normalize.js";
-import type { ShownMessage } from "../../src/store/outbox-store.js";
+import type { ShownMessage } from "../../src/store/conversation-map.js";
 import { loadFixture, loadPullRequestCommentFixture } from "../fixtures/index.js";
 
 /** "Now" for every case: the comments below were made on the morning of the same day. */

@@ -62,7 +62,7 @@ describe("GitHub refuses the App its config file (Single file path not set)", ()
     expect(failures[0]!.error).toContain(
       'Single file, choose "Read-only", enter .github/threadline.yml',
     );
-    expect(await app.store.hasDelivery("delivery-refused-config")).toBe(false);
+    expect(await app.store.intake.hasDelivery("delivery-refused-config")).toBe(false);
 
     // The admin sets the path; GitHub redelivers the same delivery.
     mockConfigFile("Codertocat", "Hello-World", "channel: C0123456789\nthreads: false\n");

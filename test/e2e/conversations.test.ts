@@ -223,8 +223,12 @@ describe("threads (the default)", () => {
       `<https://github.com/${REPOSITORY}/pull/1|${REPOSITORY}#1: ${TITLE}>`,
     );
     // The names above rest on the fake's numbering; the store agrees on where the threads are.
-    expect((await app!.store.getThread(CHANNEL, `${REPOSITORY}#1`))?.parentTs).toBe(answerTs(1));
-    expect((await app!.store.getThread(CHANNEL, `${REPOSITORY}#2`))?.parentTs).toBe(answerTs(4));
+    expect((await app!.store.conversations.getThread(CHANNEL, `${REPOSITORY}#1`))?.parentTs).toBe(
+      answerTs(1),
+    );
+    expect((await app!.store.conversations.getThread(CHANNEL, `${REPOSITORY}#2`))?.parentTs).toBe(
+      answerTs(4),
+    );
   });
 
   test("a reply that fails after its parent was posted is retried in the same thread", async () => {
@@ -259,7 +263,8 @@ describe("threads (the default)", () => {
     expect(await settled()).toEqual({ pending: 0, sending: 0, sent: 4, dead: 0 });
     for (const channel of [CHANNEL, OTHER_CHANNEL]) {
       const calls = slack.calls.filter((call) => call.args.channel === channel);
-      const parentTs = (await app!.store.getThread(channel, `${REPOSITORY}#1`))?.parentTs;
+      const parentTs = (await app!.store.conversations.getThread(channel, `${REPOSITORY}#1`))
+        ?.parentTs;
       expect(calls.map((call) => [call.method, call.args.thread_ts, call.args.text])).toEqual([
         ["chat.postMessage", undefined, parentText(1)],
         ["chat.postMessage", parentTs, commentText("Comment 1 says hello.")],
@@ -267,7 +272,9 @@ describe("threads (the default)", () => {
       ]);
     }
     const parents = await Promise.all(
-      [CHANNEL, OTHER_CHANNEL].map((channel) => app!.store.getThread(channel, `${REPOSITORY}#1`)),
+      [CHANNEL, OTHER_CHANNEL].map((channel) =>
+        app!.store.conversations.getThread(channel, `${REPOSITORY}#1`),
+      ),
     );
     expect(new Set(parents.map((thread) => thread?.parentTs)).size).toBe(2);
   });
@@ -595,7 +602,7 @@ describe("deletions", () => {
     // Each delivery is settled ("nothing to change"), none is left waiting or set aside.
     expect(await settled()).toEqual({ pending: 0, sending: 0, sent: 3, dead: 0 });
     expect(slack.calls).toEqual([]);
-    expect(await app!.store.getThread(CHANNEL, `${REPOSITORY}#1`)).toBeUndefined();
+    expect(await app!.store.conversations.getThread(CHANNEL, `${REPOSITORY}#1`)).toBeUndefined();
   });
 });
 

@@ -279,7 +279,7 @@ describe("Slack or the network fails for a moment", () => {
       expect(await settled()).toEqual({ pending: 0, sending: 0, sent: 1, dead: 0 });
       expect(shown(slack.posts())).toEqual(["A1", "A1", "A1", "A1", "A1"]);
       expect(shown(slack.messages)).toEqual(["A1"]);
-      const [sent] = await app!.store.list({ status: "sent", limit: 1 });
+      const [sent] = await app!.store.operations.list({ status: "sent", limit: 1 });
       expect(sent!.attempts).toBe(5);
       expect(await metrics()).toMatch(
         /threadline_posts_retried_total\{reason="internal_error"\} 1/,
@@ -305,7 +305,7 @@ describe("Slack refuses a post for good", () => {
     expect(failure).toMatchObject({ channel: CHANNEL, slackError: "channel_not_found" });
     expect(failure.msg).toContain(CHANNEL);
     expect(failure.msg).toContain("check the channel ID in .github/threadline.yml");
-    const [dead] = await app!.store.list({ status: "dead", limit: 10 });
+    const [dead] = await app!.store.operations.list({ status: "dead", limit: 10 });
     expect(failure.msg).toContain(`npx threadline outbox retry ${dead!.id}`);
     expect(dead).toMatchObject({ attempts: 1, channel: CHANNEL });
     expect(dead!.last_error).toMatch(/^channel_not_found: /);
@@ -352,7 +352,7 @@ describe("Slack refuses the token", () => {
       expect(paused.status).toBe(503);
       expect(paused.body.problems.join("\n")).toMatch(/sending to Slack is paused: invalid_auth/);
       expect(paused.body.problems.join("\n")).toContain("SLACK_BOT_TOKEN");
-      const waiting = await app!.store.counts();
+      const waiting = await app!.store.operations.counts();
       expect(waiting.pending + waiting.sending).toBe(3);
       expect(waiting).toMatchObject({ sent: 0, dead: 0 });
 
@@ -432,6 +432,6 @@ describe("the missed-delivery sweep", () => {
     expect(swept).toMatchObject({ listed: 5, redelivered: 1 });
     expect(deliveriesLog.isDone()).toBe(true);
     expect(redelivery.isDone()).toBe(true);
-    expect(await app.store.getState("redelivery_sweep.last_started_at")).toMatch(/^\d+$/);
+    expect(await app.store.shared.getState("redelivery_sweep.last_started_at")).toMatch(/^\d+$/);
   });
 });

@@ -313,7 +313,7 @@ describe("Slack errors", () => {
     expect(failure).toMatchObject({ channel: "C0123456789", slackError: "not_in_channel" });
     expect(failure.msg).toMatch(/invite/);
     expect(failure.msg).toMatch(/npx threadline outbox retry \d+/);
-    expect(await app.store.counts()).toMatchObject({ dead: 1, pending: 0 });
+    expect(await app.store.operations.counts()).toMatchObject({ dead: 1, pending: 0 });
   });
 
   test("invalid_auth says to replace SLACK_BOT_TOKEN without quoting it", async () => {

@@ -9,7 +9,7 @@ import { readSettings, secretsOf, type Settings } from "../../src/env.js";
 import { createLogger } from "../../src/log/create-logger.js";
 import { signBody } from "../../src/server/verify-signature.js";
 import { startApp, type AppOverrides, type RunningApp } from "../../src/start-app.js";
-import type { OutboxStore } from "../../src/store/outbox-store.js";
+import type { Store } from "../../src/store/open-store.js";
 import { openTestStore } from "./test-store.js";
 
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret-9f8e7d";
@@ -29,9 +29,9 @@ export interface LogLine {
 export interface TestApp extends RunningApp {
   settings: Settings;
   /** The App's outbox (in memory unless the test passed its own). */
-  store: OutboxStore;
+  store: Store;
   /** Resolves with the outbox's counts once nothing is pending or being sent. */
-  drained(timeoutMs?: number): Promise<Awaited<ReturnType<OutboxStore["counts"]>>>;
+  drained(timeoutMs?: number): Promise<Awaited<ReturnType<Store["operations"]["counts"]>>>;
   /** Resolves with the first log line that matches; rejects after `timeoutMs`. */
   waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   /** Every line the App logged, parsed. */
@@ -110,7 +110,7 @@ export async function startTestApp(
     async drained(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const counts = await store.counts();
+        const counts = await store.operations.counts();
         if (counts.pending === 0 && counts.sending === 0) return counts;
         if (Date.now() > deadline)
           throw new Error(`the outbox never drained: ${JSON.stringify(counts)}`);

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { openStore, parseDatabaseUrl } from "../../src/store/open-store.js";
-import type { OutboxStore } from "../../src/store/outbox-store.js";
+import type { Store } from "../../src/store/open-store.js";
 
 export type StoreKind = "sqlite" | "postgres";
 
@@ -62,7 +62,7 @@ export async function dropTestDatabases(): Promise<void> {
 }
 
 /** A fresh, empty store of the current kind; closing it also drops its PostgreSQL schema. */
-export async function openTestStore(appId: number): Promise<OutboxStore> {
+export async function openTestStore(appId: number): Promise<Store> {
   const url = await createTestDatabaseUrl();
   const store = await openStore(parseDatabaseUrl(url), appId, { poolSize: 4 });
   if (testStoreKind() === "sqlite") return store;

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PostContent } from "../../src/delivery/post-content.js";
 import { normalize } from "../../src/events/normalize.js";
-import type { Pace } from "../../src/delivery/channel-pacer.js";
 import { openStore, parseDatabaseUrl } from "../../src/store/open-store.js";
-import type { NewPost, OutboxStore } from "../../src/store/outbox-store.js";
+import type { Pace } from "../../src/store/channel-pace.js";
+import type { NewPost } from "../../src/store/intake-store.js";
+import type { Store as OutboxStore } from "../../src/store/open-store.js";
 import { loadPullRequestCommentFixture } from "../fixtures/index.js";
 import {
   createTestDatabaseUrl,
@@ -36,9 +37,9 @@ const UNPACED: Pace = { ratePerSecond: 1_000, burst: 1_000 };
 
 /** Claims post `id` as the worker does (post and channel slot); `on` is the replica claiming. */
 async function claim(id: number, at: number, leaseMs = 60_000, pace = UNPACED, on = store) {
-  const row = (await on.list({ limit: 1_000 })).find((candidate) => candidate.id === id);
+  const row = (await on.operations.list({ limit: 1_000 })).find((candidate) => candidate.id === id);
   if (!row) throw new Error(`no post ${id}`);
-  return on.claim(row, at, { leaseMs, pace, holder: "host-a:3000" });
+  return on.queue.claim(row, at, { leaseMs, pace, holder: "host-a:3000" });
 }
 
 const normalized = normalize["issue_comment.created"](loadPullRequestCommentFixture());
@@ -62,20 +63,20 @@ function post(channel: string, order: string, pr = 1): NewPost {
 
 /** Enqueues one delivery `id` at `at` with its posts due at once; resolves to the rows added. */
 async function deliver(id: string, posts: NewPost[], at = T0, notBefore = at) {
-  const added = await store.enqueue(
+  const added = await store.intake.enqueue(
     { deliveryId: id, event: "issue_comment.created", receivedAt: at },
     posts,
     notBefore,
   );
   return {
     added,
-    rows: (await store.list({ limit: 100 })).filter((row) => row.delivery_id === id),
+    rows: (await store.operations.list({ limit: 100 })).filter((row) => row.delivery_id === id),
   };
 }
 
 /** The single row delivery `id` added for `channel`. */
 async function rowOf(id: string, channel = "C1") {
-  const row = (await store.list({ limit: 100 })).find(
+  const row = (await store.operations.list({ limit: 100 })).find(
     (candidate) => candidate.delivery_id === id && candidate.channel === channel,
   );
   if (!row) throw new Error(`no row for ${id} in ${channel}`);
@@ -84,16 +85,16 @@ async function rowOf(id: string, channel = "C1") {
 
 /** Which deliveries findDue offers at `at`, as `delivery@channel`. */
 async function due(at = T0) {
-  return (await store.findDue(at, 100)).map((row) => `${row.delivery_id}@${row.channel}`);
+  return (await store.queue.findDue(at, 100)).map((row) => `${row.delivery_id}@${row.channel}`);
 }
 
 describe("enqueue", () => {
   test("records the delivery and its posts as pending, with what the worker will render", async () => {
-    expect(await store.hasDelivery("d1")).toBe(false);
+    expect(await store.intake.hasDelivery("d1")).toBe(false);
     const { added, rows } = await deliver("d1", [post("C1", "a"), post("C2", "a")], T0, T0 + 500);
 
     expect(added).toBe(2);
-    expect(await store.hasDelivery("d1")).toBe(true);
+    expect(await store.intake.hasDelivery("d1")).toBe(true);
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({
       app_id: APP_ID,
@@ -115,7 +116,7 @@ describe("enqueue", () => {
     await deliver("d1", [post("C1", "a")]);
     expect((await deliver("d1", [post("C1", "a")])).added).toBe(0);
     expect((await deliver("d1", [post("C1", "a"), post("C2", "a")])).added).toBe(1);
-    expect(await store.counts()).toEqual({ pending: 2, sending: 0, sent: 0, dead: 0 });
+    expect(await store.operations.counts()).toEqual({ pending: 2, sending: 0, sent: 0, dead: 0 });
   });
 
   test("concurrent enqueues of one delivery add its posts once", async () => {
@@ -123,28 +124,28 @@ describe("enqueue", () => {
       Array.from({ length: 5 }, () => deliver("d1", [post("C1", "a"), post("C2", "a")])),
     );
     expect(results.map((result) => result.added).sort()).toEqual([0, 0, 0, 0, 2]);
-    expect((await store.counts()).pending).toBe(2);
+    expect((await store.operations.counts()).pending).toBe(2);
   });
 
   test("a delivery without posts is recorded, so its redelivery is recognised", async () => {
     expect((await deliver("d1", [])).added).toBe(0);
-    expect(await store.hasDelivery("d1")).toBe(true);
-    expect(await store.counts()).toEqual({ pending: 0, sending: 0, sent: 0, dead: 0 });
+    expect(await store.intake.hasDelivery("d1")).toBe(true);
+    expect(await store.operations.counts()).toEqual({ pending: 0, sending: 0, sent: 0, dead: 0 });
   });
 });
 
 describe("recordIgnored", () => {
   test("records a delivery that carried nothing once", async () => {
     const record = { deliveryId: "d1", event: "push", receivedAt: T0 };
-    expect(await store.recordIgnored(record)).toBe(true);
-    expect(await store.hasDelivery("d1")).toBe(true);
-    expect(await store.recordIgnored(record)).toBe(false);
+    expect(await store.intake.recordIgnored(record)).toBe(true);
+    expect(await store.intake.hasDelivery("d1")).toBe(true);
+    expect(await store.intake.recordIgnored(record)).toBe(false);
   });
 
   test("is false for a delivery that queued posts", async () => {
     await deliver("d1", [post("C1", "a")]);
     expect(
-      await store.recordIgnored({
+      await store.intake.recordIgnored({
         deliveryId: "d1",
         event: "issue_comment.created",
         receivedAt: T0,
@@ -164,7 +165,7 @@ describe("findDue", () => {
 
     expect((await due()).sort()).toEqual(["early@C1", "other-channel@C2"]);
 
-    await store.markSent((await rowOf("early")).id, { channel: "C1", ts: "1.1" }, T0);
+    await store.queue.markSent((await rowOf("early")).id, { channel: "C1", ts: "1.1" }, T0);
     expect((await due()).sort()).toEqual(["late@C1", "other-channel@C2"]);
   });
 
@@ -185,14 +186,14 @@ describe("findDue", () => {
     await deliver("second", [post("C1", "b")]);
     await deliver("elsewhere", [post("C1", "a", 2)]);
     const first = await rowOf("first");
-    await store.reschedule(
+    await store.queue.reschedule(
       first.id,
       { nextAttemptAt: T0 + 10_000, error: "http_503: down", countAttempt: true },
       T0,
     );
 
     expect(await due(T0 + 1)).toEqual(["elsewhere@C1"]);
-    await store.markSent((await rowOf("elsewhere")).id, { channel: "C1", ts: "1.1" }, T0 + 1);
+    await store.queue.markSent((await rowOf("elsewhere")).id, { channel: "C1", ts: "1.1" }, T0 + 1);
     expect(await due(T0 + 1)).toEqual([]);
     expect(await due(T0 + 10_000)).toEqual(["first@C1"]);
   });
@@ -205,14 +206,14 @@ describe("findDue", () => {
 
     expect(await due()).toEqual([]);
 
-    await store.markSent(first.id, { channel: "C1", ts: "1700000000.000001" }, T0 + 5);
+    await store.queue.markSent(first.id, { channel: "C1", ts: "1700000000.000001" }, T0 + 5);
     expect(await due(T0 + 5)).toEqual(["second@C1"]);
   });
 
   test("a dead post does not hold back the rest of its thread", async () => {
     await deliver("first", [post("C1", "a")]);
     await deliver("second", [post("C1", "b")]);
-    await store.markDead((await rowOf("first")).id, "channel_not_found: fix it", T0);
+    await store.queue.markDead((await rowOf("first")).id, "channel_not_found: fix it", T0);
     expect(await due()).toEqual(["second@C1"]);
   });
 
@@ -221,12 +222,12 @@ describe("findDue", () => {
     await deliver("sooner", [post("C1", "a", 2)], T0, T0 + 10);
     await deliver("soonest", [post("C2", "a", 3)], T0, T0);
     await deliver("third-channel", [post("C3", "a", 4)], T0, T0 + 15);
-    expect((await store.findDue(T0 + 20, 100)).map((row) => row.delivery_id)).toEqual([
+    expect((await store.queue.findDue(T0 + 20, 100)).map((row) => row.delivery_id)).toEqual([
       "soonest",
       "sooner",
       "third-channel",
     ]);
-    expect((await store.findDue(T0 + 20, 2)).map((row) => row.delivery_id)).toEqual([
+    expect((await store.queue.findDue(T0 + 20, 2)).map((row) => row.delivery_id)).toEqual([
       "soonest",
       "sooner",
     ]);
@@ -235,7 +236,7 @@ describe("findDue", () => {
     for (const pr of [1, 2]) {
       await deliver(`head-${pr}`, [post("C1", "a", pr)]);
       await deliver(`next-${pr}`, [post("C1", "b", pr)]);
-      await store.reschedule(
+      await store.queue.reschedule(
         (await rowOf(`head-${pr}`)).id,
         { nextAttemptAt: T0 + 60_000, error: "http_503: down", countAttempt: true },
         T0,
@@ -244,7 +245,9 @@ describe("findDue", () => {
     await deliver("ready", [post("C1", "a", 3)], T0 + 10);
 
     expect(await due(T0 + 10)).toEqual(["ready@C1"]);
-    expect((await store.findDue(T0 + 10, 2)).map((row) => row.delivery_id)).toEqual(["ready"]);
+    expect((await store.queue.findDue(T0 + 10, 2)).map((row) => row.delivery_id)).toEqual([
+      "ready",
+    ]);
   });
 });
 
@@ -266,7 +269,7 @@ describe("claim, lease and results", () => {
     await deliver("d1", [post("C1", "a")]);
     const { id } = await rowOf("d1");
     await claim(id, T0, 60_000);
-    await store.markSent(id, { channel: "C1REAL", ts: "1700000000.000001" }, T0 + 7);
+    await store.queue.markSent(id, { channel: "C1REAL", ts: "1700000000.000001" }, T0 + 7);
     expect(await rowOf("d1")).toMatchObject({
       status: "sent",
       slack_channel: "C1REAL",
@@ -282,13 +285,13 @@ describe("claim, lease and results", () => {
     await deliver("d1", [post("C1", "a")]);
     const { id } = await rowOf("d1");
     await claim(id, T0, 60_000);
-    await store.reschedule(
+    await store.queue.reschedule(
       id,
       { nextAttemptAt: T0 + 100, error: "http_500: x", countAttempt: true },
       T0,
     );
     await claim(id, T0 + 100, 60_000);
-    await store.reschedule(
+    await store.queue.reschedule(
       id,
       { nextAttemptAt: T0 + 1_100, error: "rate_limited: wait", countAttempt: false },
       T0 + 100,
@@ -302,13 +305,71 @@ describe("claim, lease and results", () => {
     });
   });
 
-  test("release gives a claimed post back untouched", async () => {
-    await deliver("d1", [post("C1", "a")]);
-    const { id } = await rowOf("d1");
-    await claim(id, T0, 60_000);
-    await store.release(id, T0 + 1);
-    expect(await rowOf("d1")).toMatchObject({ status: "pending", attempts: 0, lease_until: null });
-    expect(await due(T0 + 1)).toEqual(["d1@C1"]);
+  describe("a 429's hold on the channel (kept in SQL, for every replica)", () => {
+    const PACE: Pace = { ratePerSecond: 1, burst: 3 };
+    /** Claims C1's head at `at`, answered 429: the channel is held until `until`. */
+    async function holdUntil(at: number, until: number) {
+      const [head] = await store.queue.findDue(at, 10);
+      expect(await claim(head!.id, at, 60_000, PACE)).toBe(true);
+      await store.queue.reschedule(
+        head!.id,
+        {
+          nextAttemptAt: until,
+          error: "rate_limited: wait",
+          countAttempt: false,
+          blockChannelUntil: until,
+        },
+        at,
+      );
+    }
+    const takes = async (at: number) =>
+      (await store.queue.findDue(at, 10)).length > 0 &&
+      claim((await store.queue.findDue(at, 10))[0]!.id, at, 60_000, PACE);
+
+    test("holds the channel until the given time", async () => {
+      await deliver("d1", [post("C1", "a")]);
+      await holdUntil(T0, T0 + 5_000);
+      expect(await takes(T0 + 4_999)).toBe(false);
+      expect(await takes(T0 + 5_000)).toBe(true);
+    });
+
+    test("a shorter hold never shortens a longer one", async () => {
+      await deliver("d1", [post("C1", "a")]);
+      await holdUntil(T0, T0 + 20_000);
+      // A late 429 for the same channel (from a replica whose claim had expired) says 6 s.
+      await store.queue.reschedule(
+        (await rowOf("d1")).id,
+        {
+          nextAttemptAt: T0 + 6_000,
+          error: "rate_limited: wait",
+          countAttempt: false,
+          blockChannelUntil: T0 + 6_000,
+        },
+        T0 + 1,
+      );
+      expect(await takes(T0 + 6_000)).toBe(false);
+      expect(await takes(T0 + 20_000)).toBe(true);
+    });
+
+    test("right after a hold only one message goes, then the pace holds", async () => {
+      await deliver("d1", [post("C1", "a"), post("C2", "a")]);
+      await deliver("d2", [post("C1", "b", 2)]);
+      await deliver("d3", [post("C1", "c", 3)]);
+      await holdUntil(T0, T0 + 5_000);
+      const sendAll = async (at: number) => {
+        let sent = 0;
+        for (const row of await store.queue.findDue(at, 10)) {
+          if (row.channel !== "C1") continue;
+          if (!(await claim(row.id, at, 60_000, PACE))) continue;
+          await store.queue.markSent(row.id, { channel: "C1", ts: `${at}.${sent}` }, at);
+          sent += 1;
+        }
+        return sent;
+      };
+      expect(await sendAll(T0 + 5_000)).toBe(1);
+      expect(await sendAll(T0 + 5_999)).toBe(0);
+      expect(await sendAll(T0 + 6_000)).toBe(1);
+    });
   });
 
   test("reclaimExpired gives back only the posts whose lease ran out", async () => {
@@ -318,13 +379,13 @@ describe("claim, lease and results", () => {
     await claim((await rowOf("short")).id, T0, 1_000);
     await claim((await rowOf("long", "C2")).id, T0, 60_000);
 
-    expect(await store.reclaimExpired(T0 + 1_000)).toBe(0);
-    expect(await store.reclaimExpired(T0 + 1_001)).toBe(1);
+    expect(await store.queue.reclaimExpired(T0 + 1_000)).toBe(0);
+    expect(await store.queue.reclaimExpired(T0 + 1_001)).toBe(1);
     expect(await rowOf("short")).toMatchObject({ status: "pending", lease_until: null });
     expect(await rowOf("long", "C2")).toMatchObject({ status: "sending" });
     expect(await rowOf("waiting", "C3")).toMatchObject({ status: "pending" });
-    expect(await store.reclaimExpired(Number.MAX_SAFE_INTEGER)).toBe(1);
-    expect(await store.counts()).toMatchObject({ pending: 3, sending: 0 });
+    expect(await store.queue.reclaimExpired(Number.MAX_SAFE_INTEGER)).toBe(1);
+    expect(await store.operations.counts()).toMatchObject({ pending: 3, sending: 0 });
   });
 });
 
@@ -333,7 +394,7 @@ describe("operator actions and gauges", () => {
     await deliver(id, [post(channel, "a")]);
     const row = await rowOf(id, channel);
     await claim(row.id, T0, 60_000);
-    await store.markDead(row.id, "channel_not_found: fix it", T0);
+    await store.queue.markDead(row.id, "channel_not_found: fix it", T0);
     return row.id;
   }
 
@@ -352,9 +413,9 @@ describe("operator actions and gauges", () => {
     await deadPost("d2", "C2");
     await deliver("live", [post("C3", "a")]);
 
-    expect(await store.retry([], T0 + 50)).toBe(0);
-    expect(await store.retry([(await rowOf("live", "C3")).id], T0 + 50)).toBe(0);
-    expect(await store.retry([first], T0 + 50)).toBe(1);
+    expect(await store.operations.retry([], T0 + 50)).toBe(0);
+    expect(await store.operations.retry([(await rowOf("live", "C3")).id], T0 + 50)).toBe(0);
+    expect(await store.operations.retry([first], T0 + 50)).toBe(1);
     expect(await rowOf("d1")).toMatchObject({
       status: "pending",
       attempts: 0,
@@ -362,8 +423,8 @@ describe("operator actions and gauges", () => {
     });
     expect(await rowOf("d2", "C2")).toMatchObject({ status: "dead" });
 
-    expect(await store.retry("all-dead", T0 + 60)).toBe(1);
-    expect(await store.counts()).toEqual({ pending: 3, sending: 0, sent: 0, dead: 0 });
+    expect(await store.operations.retry("all-dead", T0 + 60)).toBe(1);
+    expect(await store.operations.counts()).toEqual({ pending: 3, sending: 0, sent: 0, dead: 0 });
   });
 
   test("drop deletes pending and dead posts, never one being sent", async () => {
@@ -374,37 +435,40 @@ describe("operator actions and gauges", () => {
     const sending = (await rowOf("sending", "C3")).id;
     await claim(sending, T0, 60_000);
 
-    expect(await store.drop([])).toBe(0);
-    expect(await store.drop([dead, pending, sending])).toBe(2);
-    expect(await store.counts()).toEqual({ pending: 0, sending: 1, sent: 0, dead: 0 });
+    expect(await store.operations.drop([])).toBe(0);
+    expect(await store.operations.drop([dead, pending, sending])).toBe(2);
+    expect(await store.operations.counts()).toEqual({ pending: 0, sending: 1, sent: 0, dead: 0 });
   });
 
   test("counts, oldestWaitingSince and list describe the outbox", async () => {
-    expect(await store.counts()).toEqual({ pending: 0, sending: 0, sent: 0, dead: 0 });
-    expect(await store.oldestWaitingSince()).toBeNull();
+    expect(await store.operations.counts()).toEqual({ pending: 0, sending: 0, sent: 0, dead: 0 });
+    expect(await store.operations.oldestWaitingSince()).toBeNull();
 
     await deliver("old", [post("C1", "a")], T0);
     await deliver("new", [post("C2", "a")], T0 + 1_000);
     await deliver("sent", [post("C3", "a")], T0 - 5_000);
     const sent = (await rowOf("sent", "C3")).id;
     await claim(sent, T0, 60_000);
-    await store.markSent(sent, { channel: "C3", ts: "1" }, T0);
+    await store.queue.markSent(sent, { channel: "C3", ts: "1" }, T0);
     await deadPost("dead", "C4");
 
-    expect(await store.counts()).toEqual({ pending: 2, sending: 0, sent: 1, dead: 1 });
+    expect(await store.operations.counts()).toEqual({ pending: 2, sending: 0, sent: 1, dead: 1 });
     // Sent and dead posts are no longer waiting.
-    expect(await store.oldestWaitingSince()).toBe(T0);
-    expect((await store.list({ status: "dead", limit: 10 })).map((row) => row.delivery_id)).toEqual(
-      ["dead"],
-    );
-    expect((await store.list({ limit: 2 })).map((row) => row.delivery_id)).toEqual(["old", "new"]);
+    expect(await store.operations.oldestWaitingSince()).toBe(T0);
+    expect(
+      (await store.operations.list({ status: "dead", limit: 10 })).map((row) => row.delivery_id),
+    ).toEqual(["dead"]);
+    expect((await store.operations.list({ limit: 2 })).map((row) => row.delivery_id)).toEqual([
+      "old",
+      "new",
+    ]);
   });
 
   test("state values are stored, read back and overwritten", async () => {
-    expect(await store.getState("redelivery_sweep.last_started_at")).toBeUndefined();
-    await store.setState("redelivery_sweep.last_started_at", "1");
-    await store.setState("redelivery_sweep.last_started_at", "2");
-    expect(await store.getState("redelivery_sweep.last_started_at")).toBe("2");
+    expect(await store.shared.getState("redelivery_sweep.last_started_at")).toBeUndefined();
+    await store.shared.setState("redelivery_sweep.last_started_at", "1");
+    await store.shared.setState("redelivery_sweep.last_started_at", "2");
+    expect(await store.shared.getState("redelivery_sweep.last_started_at")).toBe("2");
   });
 });
 
@@ -441,27 +505,27 @@ describe("a store reopened, or opened by several processes", () => {
 
   test("survives a restart: migrations run again without error and the rows are kept", async () => {
     const first = await open();
-    await first.enqueue(
+    await first.intake.enqueue(
       { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
       [post("C1", "a"), post("C2", "a")],
       T0,
     );
-    await first.setState("k", "v");
+    await first.shared.setState("k", "v");
     await first.close();
 
     const second = await open();
-    expect(await second.hasDelivery("d1")).toBe(true);
-    expect(await second.counts()).toEqual({ pending: 2, sending: 0, sent: 0, dead: 0 });
-    expect(await second.getState("k")).toBe("v");
+    expect(await second.intake.hasDelivery("d1")).toBe(true);
+    expect(await second.operations.counts()).toEqual({ pending: 2, sending: 0, sent: 0, dead: 0 });
+    expect(await second.shared.getState("k")).toBe("v");
     expect(
-      await second.enqueue(
+      await second.intake.enqueue(
         { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
         [post("C1", "a")],
         T0,
       ),
     ).toBe(0);
     await second.close();
-    expect((await (await open()).counts()).pending).toBe(2);
+    expect((await (await open()).operations.counts()).pending).toBe(2);
   });
 
   test("replicas opening one database at once migrate it once and all work", async () => {
@@ -469,46 +533,46 @@ describe("a store reopened, or opened by several processes", () => {
       testStoreKind() === "postgres"
         ? await Promise.all([open(), open(), open()])
         : await openMany(3);
-    await replicas[0]!.enqueue(
+    await replicas[0]!.intake.enqueue(
       { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
       [post("C1", "a")],
       T0,
     );
-    for (const replica of replicas) expect(await replica.hasDelivery("d1")).toBe(true);
+    for (const replica of replicas) expect(await replica.intake.hasDelivery("d1")).toBe(true);
   });
 
   test("two Apps sharing one database see only their own deliveries and posts", async () => {
     const one = await open(1);
     const two = await open(2);
-    await one.enqueue(
+    await one.intake.enqueue(
       { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
       [post("C1", "a")],
       T0,
     );
-    expect(await two.hasDelivery("d1")).toBe(false);
-    expect(await two.counts()).toMatchObject({ pending: 0 });
-    expect(await two.findDue(T0, 10)).toEqual([]);
+    expect(await two.intake.hasDelivery("d1")).toBe(false);
+    expect(await two.operations.counts()).toMatchObject({ pending: 0 });
+    expect(await two.queue.findDue(T0, 10)).toEqual([]);
     expect(
-      await two.enqueue(
+      await two.intake.enqueue(
         { deliveryId: "d1", event: "issue_comment.created", receivedAt: T0 },
         [post("C1", "a")],
         T0,
       ),
     ).toBe(1);
-    expect((await one.counts()).pending).toBe(1);
+    expect((await one.operations.counts()).pending).toBe(1);
   });
 
   describe("replicas sharing a channel", () => {
     /** Queues one post in `channel` for each pull request, through replica `on`. */
     async function queue(on: OutboxStore, channel: string, prs: number[]) {
       for (const pr of prs) {
-        await on.enqueue(
+        await on.intake.enqueue(
           { deliveryId: `${channel}-${pr}`, event: "issue_comment.created", receivedAt: T0 },
           [post(channel, "a", pr)],
           T0,
         );
       }
-      return (await on.list({ limit: 100 })).filter((row) => row.channel === channel);
+      return (await on.operations.list({ limit: 100 })).filter((row) => row.channel === channel);
     }
 
     test("only one post of a channel is sent at a time, whichever replica claims", async () => {
@@ -516,7 +580,7 @@ describe("a store reopened, or opened by several processes", () => {
       const rows = await queue(a!, "C1", [1, 2, 3]);
       const claims = [a!, b!, c!].map(
         (replica, index) => () =>
-          replica.claim(rows[index]!, T0, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
+          replica.queue.claim(rows[index]!, T0, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
       );
       // PostgreSQL races them for real; SQLite (one process per file, synchronous driver) takes
       // them one after another.
@@ -526,38 +590,40 @@ describe("a store reopened, or opened by several processes", () => {
           : [await claims[0]!(), await claims[1]!(), await claims[2]!()];
       expect(results.filter(Boolean)).toHaveLength(1);
       // The channel is busy for everyone, and findDue no longer offers it.
-      expect(await b!.findDue(T0, 10)).toEqual([]);
+      expect(await b!.queue.findDue(T0, 10)).toEqual([]);
       const winner = rows[results.indexOf(true)]!;
-      await c!.markSent(winner.id, { channel: "C1", ts: "1.1" }, T0 + 5);
-      expect((await b!.findDue(T0 + 5, 10)).map((row) => row.channel)).toEqual(["C1"]);
-      const next = (await b!.findDue(T0 + 5, 10))[0]!;
-      expect(await b!.claim(next, T0 + 5, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER })).toBe(
-        true,
-      );
+      await c!.queue.markSent(winner.id, { channel: "C1", ts: "1.1" }, T0 + 5);
+      expect((await b!.queue.findDue(T0 + 5, 10)).map((row) => row.channel)).toEqual(["C1"]);
+      const next = (await b!.queue.findDue(T0 + 5, 10))[0]!;
+      expect(
+        await b!.queue.claim(next, T0 + 5, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
+      ).toBe(true);
     });
 
     test("the channel's pace holds across replicas, not per replica", async () => {
       const [a, b] = await openMany(2);
       const pace = { ratePerSecond: 1, burst: 1 };
       const rows = await queue(a!, "C1", [1, 2, 3]);
-      expect(await a!.claim(rows[0]!, T0, { leaseMs: 60_000, pace, holder: HOLDER })).toBe(true);
-      await a!.markSent(rows[0]!.id, { channel: "C1", ts: "1.1" }, T0 + 10);
-
-      expect(await b!.claim(rows[1]!, T0 + 500, { leaseMs: 60_000, pace, holder: HOLDER })).toBe(
-        false,
-      );
-      expect(await b!.findDue(T0 + 500, 10)).toEqual([]);
-      expect(await b!.claim(rows[1]!, T0 + 1_000, { leaseMs: 60_000, pace, holder: HOLDER })).toBe(
+      expect(await a!.queue.claim(rows[0]!, T0, { leaseMs: 60_000, pace, holder: HOLDER })).toBe(
         true,
       );
+      await a!.queue.markSent(rows[0]!.id, { channel: "C1", ts: "1.1" }, T0 + 10);
+
+      expect(
+        await b!.queue.claim(rows[1]!, T0 + 500, { leaseMs: 60_000, pace, holder: HOLDER }),
+      ).toBe(false);
+      expect(await b!.queue.findDue(T0 + 500, 10)).toEqual([]);
+      expect(
+        await b!.queue.claim(rows[1]!, T0 + 1_000, { leaseMs: 60_000, pace, holder: HOLDER }),
+      ).toBe(true);
     });
 
     test("a 429's hold on a channel stops every replica until it ends; other channels go on", async () => {
       const [a, b] = await openMany(2);
       const rows = await queue(a!, "C1", [1, 2]);
       const [other] = await queue(a!, "C2", [1]);
-      await a!.claim(rows[0]!, T0, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER });
-      await a!.reschedule(
+      await a!.queue.claim(rows[0]!, T0, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER });
+      await a!.queue.reschedule(
         rows[0]!.id,
         {
           nextAttemptAt: T0 + 30_000,
@@ -567,46 +633,52 @@ describe("a store reopened, or opened by several processes", () => {
         },
         T0,
       );
-      expect((await b!.findDue(T0 + 1, 10)).map((row) => row.channel)).toEqual(["C2"]);
+      expect((await b!.queue.findDue(T0 + 1, 10)).map((row) => row.channel)).toEqual(["C2"]);
       expect(
-        await b!.claim(rows[1]!, T0 + 1, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
+        await b!.queue.claim(rows[1]!, T0 + 1, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
       ).toBe(false);
       expect(
-        await b!.claim(other!, T0 + 1, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
+        await b!.queue.claim(other!, T0 + 1, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
       ).toBe(true);
       expect(
-        await b!.claim(rows[1]!, T0 + 30_000, { leaseMs: 60_000, pace: UNPACED, holder: HOLDER }),
+        await b!.queue.claim(rows[1]!, T0 + 30_000, {
+          leaseMs: 60_000,
+          pace: UNPACED,
+          holder: HOLDER,
+        }),
       ).toBe(true);
     });
 
     test("a replica that dies mid-send frees its channel when the lease ends, and its post is sent first", async () => {
       const [dying, survivor] = await openMany(2);
       for (const order of ["a", "b"]) {
-        await survivor!.enqueue(
+        await survivor!.intake.enqueue(
           { deliveryId: `d-${order}`, event: "issue_comment.created", receivedAt: T0 },
           [post("C1", order)],
           T0,
         );
       }
-      const [first, second] = await survivor!.list({ limit: 10 });
+      const [first, second] = await survivor!.operations.list({ limit: 10 });
       expect(
-        await dying!.claim(first!, T0, { leaseMs: 1_000, pace: UNPACED, holder: HOLDER }),
+        await dying!.queue.claim(first!, T0, { leaseMs: 1_000, pace: UNPACED, holder: HOLDER }),
       ).toBe(true);
       await dying!.close();
 
       // Before the lease ends nothing in the channel moves; the later post never overtakes.
-      expect(await survivor!.reclaimExpired(T0 + 1_000)).toBe(0);
+      expect(await survivor!.queue.reclaimExpired(T0 + 1_000)).toBe(0);
       expect(
-        await survivor!.claim(second!, T0 + 1_001, {
+        await survivor!.queue.claim(second!, T0 + 1_001, {
           leaseMs: 1_000,
           pace: UNPACED,
           holder: HOLDER,
         }),
       ).toBe(false);
-      expect(await survivor!.reclaimExpired(T0 + 1_001)).toBe(1);
-      expect((await survivor!.findDue(T0 + 1_001, 10)).map((row) => row.id)).toEqual([first!.id]);
+      expect(await survivor!.queue.reclaimExpired(T0 + 1_001)).toBe(1);
+      expect((await survivor!.queue.findDue(T0 + 1_001, 10)).map((row) => row.id)).toEqual([
+        first!.id,
+      ]);
       expect(
-        await survivor!.claim(first!, T0 + 1_001, {
+        await survivor!.queue.claim(first!, T0 + 1_001, {
           leaseMs: 1_000,
           pace: UNPACED,
           holder: HOLDER,
@@ -619,56 +691,58 @@ describe("a store reopened, or opened by several processes", () => {
       const [mine] = await queue(a!, "C1", [1]);
       const [theirs] = await queue(a!, "C2", [1]);
       const [expired] = await queue(a!, "C3", [1]);
-      await a!.claim(mine!, T0, { leaseMs: 60_000, pace: UNPACED, holder: "host-a:3000" });
-      await b!.claim(theirs!, T0, { leaseMs: 60_000, pace: UNPACED, holder: "host-b:3000" });
-      await c!.claim(expired!, T0, { leaseMs: 1_000, pace: UNPACED, holder: "host-c:3000" });
+      await a!.queue.claim(mine!, T0, { leaseMs: 60_000, pace: UNPACED, holder: "host-a:3000" });
+      await b!.queue.claim(theirs!, T0, { leaseMs: 60_000, pace: UNPACED, holder: "host-b:3000" });
+      await c!.queue.claim(expired!, T0, { leaseMs: 1_000, pace: UNPACED, holder: "host-c:3000" });
 
       // host-a:3000 starts again (only one live process can hold that port on that host).
       const restarted = await open();
-      const recovered = await restarted.recoverAfterRestart(T0 + 5_000, "host-a:3000");
+      const recovered = await restarted.queue.recoverAfterRestart(T0 + 5_000, "host-a:3000");
       // One process owns an SQLite file; PostgreSQL's other replicas are alive and sending.
       const sqlite = testStoreKind() === "sqlite";
       expect(recovered).toBe(sqlite ? 3 : 2);
-      expect((await restarted.counts()).sending).toBe(sqlite ? 0 : 1);
+      expect((await restarted.operations.counts()).sending).toBe(sqlite ? 0 : 1);
       // The channels of the posts taken back are free again; the live replica's is not.
-      expect((await restarted.findDue(T0 + 5_000, 10)).map((row) => row.channel).sort()).toEqual(
-        sqlite ? ["C1", "C2", "C3"] : ["C1", "C3"],
-      );
+      expect(
+        (await restarted.queue.findDue(T0 + 5_000, 10)).map((row) => row.channel).sort(),
+      ).toEqual(sqlite ? ["C1", "C2", "C3"] : ["C1", "C3"]);
     });
   });
 
   test("compare-and-set on a state value lets exactly one of racing replicas win", async () => {
     const replicas = await openMany(3);
     const created = await Promise.all(
-      replicas.map((replica, index) => replica.compareAndSetState("k", undefined, `v${index}`)),
+      replicas.map((replica, index) =>
+        replica.shared.compareAndSetState("k", undefined, `v${index}`),
+      ),
     );
     expect(created.filter(Boolean)).toHaveLength(1);
-    const value = await replicas[0]!.getState("k");
+    const value = await replicas[0]!.shared.getState("k");
     const updated = await Promise.all(
-      replicas.map((replica, index) => replica.compareAndSetState("k", value, `w${index}`)),
+      replicas.map((replica, index) => replica.shared.compareAndSetState("k", value, `w${index}`)),
     );
     expect(updated.filter(Boolean)).toHaveLength(1);
-    expect(await replicas[1]!.compareAndSetState("k", "stale", "x")).toBe(false);
-    expect(await replicas[2]!.getState("k")).toMatch(/^w[012]$/);
+    expect(await replicas[1]!.shared.compareAndSetState("k", "stale", "x")).toBe(false);
+    expect(await replicas[2]!.shared.getState("k")).toMatch(/^w[012]$/);
   });
 
   test("a lease is held by one replica at a time, renewed by its holder, free once released or expired", async () => {
     const [a, b] = await openMany(2);
     const taken = await Promise.all([
-      a!.tryLease("sweep", "a", T0, 1_000),
-      b!.tryLease("sweep", "b", T0, 1_000),
+      a!.shared.tryLease("sweep", "a", T0, 1_000),
+      b!.shared.tryLease("sweep", "b", T0, 1_000),
     ]);
     expect(taken.filter(Boolean)).toHaveLength(1);
     const [holder, holderName, other, otherName] = taken[0]
       ? [a!, "a", b!, "b"]
       : [b!, "b", a!, "a"];
-    expect(await holder.tryLease("sweep", holderName, T0 + 500, 1_000)).toBe(true);
-    expect(await other.tryLease("sweep", otherName, T0 + 1_499, 1_000)).toBe(false);
-    expect(await other.tryLease("sweep", otherName, T0 + 1_501, 1_000)).toBe(true);
-    await holder.releaseLease("sweep", holderName);
+    expect(await holder.shared.tryLease("sweep", holderName, T0 + 500, 1_000)).toBe(true);
+    expect(await other.shared.tryLease("sweep", otherName, T0 + 1_499, 1_000)).toBe(false);
+    expect(await other.shared.tryLease("sweep", otherName, T0 + 1_501, 1_000)).toBe(true);
+    await holder.shared.releaseLease("sweep", holderName);
     // Releasing a lease one no longer holds leaves the new holder's alone.
-    expect(await holder.tryLease("sweep", holderName, T0 + 1_600, 1_000)).toBe(false);
-    await other.releaseLease("sweep", otherName);
-    expect(await holder.tryLease("sweep", holderName, T0 + 1_600, 1_000)).toBe(true);
+    expect(await holder.shared.tryLease("sweep", holderName, T0 + 1_600, 1_000)).toBe(false);
+    await other.shared.releaseLease("sweep", otherName);
+    expect(await holder.shared.tryLease("sweep", holderName, T0 + 1_600, 1_000)).toBe(true);
   });
 });

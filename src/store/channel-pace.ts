@@ -3,6 +3,7 @@
  * Retry-After holds that channel alone. Every replica shares each channel's pace through the
  * store, so the whole of it is one number: the time the channel's next message may go. This is
  * the generic cell rate algorithm, a token bucket that needs no counter and no clock of its own.
+ * (A 429's hold is applied in SQL by the send queue, in the same transaction as the retry.)
  */
 export interface Pace {
   /** Messages per second per channel. */
@@ -22,12 +23,4 @@ export function takeSlot(readyAt: number, now: number, pace: Pace): number | und
   // The moment the bucket would be full again had every slot been taken on schedule.
   const scheduled = Math.max(readyAt + tolerance, now);
   return Math.ceil(scheduled + interval - tolerance);
-}
-
-/**
- * Holds a channel until `until` (Slack said Retry-After). Right after it, one message goes and
- * then the channel keeps its pace: no burst straight after a rate limit.
- */
-export function blockUntil(readyAt: number, until: number): number {
-  return Math.max(readyAt, until);
 }

@@ -1,0 +1,155 @@
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.js";
+
+/** A comment's message in one channel. */
+export interface ShownMessage {
+  ts: string | null;
+  threadTs: string | null;
+  /** `updated_at` of the version shown (or a fingerprint, for a review's grouped message). */
+  shownUpdatedAt: string;
+  deleted: boolean;
+}
+
+/** A pull request's thread in one channel: its parent message and what that message shows. */
+export interface ThreadRecord {
+  parentTs: string | null;
+  /** `updated_at` of the pull request state the parent message shows. */
+  shownUpdatedAt: string | null;
+}
+
+/** The newest state of a pull request seen (a PullRequestUpdate, JSON), whatever the channel. */
+export interface PullRequestRecord {
+  state: string;
+  /** GitHub's `updated_at` of that state. */
+  updatedAt: string;
+}
+
+/**
+ * Where a pull request's conversation stands in Slack: each comment's message, each channel's
+ * thread and parent message, and the pull request's newest known state (kept once, for every
+ * channel's parent). Edits, deletions and parent updates find their messages here.
+ */
+export interface ConversationMap {
+  /** What Slack shows for a comment in a channel, if anything was recorded. */
+  getMessage(channel: string, itemKey: string): Promise<ShownMessage | undefined>;
+  saveMessage(channel: string, itemKey: string, message: ShownMessage): Promise<void>;
+  getThread(channel: string, threadKey: string): Promise<ThreadRecord | undefined>;
+  saveThread(channel: string, threadKey: string, thread: ThreadRecord): Promise<void>;
+  /** Channels where a pull request's thread exists. */
+  threadChannels(threadKey: string): Promise<string[]>;
+  getPullRequest(threadKey: string): Promise<PullRequestRecord | undefined>;
+  /**
+   * Stores `record` only if the kept state is still `expected` (undefined: only if none is kept),
+   * so replicas keeping two states of one pull request at once never overwrite each other unseen.
+   * False if it changed meanwhile.
+   */
+  replacePullRequest(
+    threadKey: string,
+    expected: PullRequestRecord | undefined,
+    record: PullRequestRecord,
+  ): Promise<boolean>;
+}
+
+export function createConversationMap(db: Kysely<Database>, appId: number): ConversationMap {
+  return {
+    async getMessage(channel, itemKey) {
+      const row = await db
+        .selectFrom("messages")
+        .selectAll()
+        .where("app_id", "=", appId)
+        .where("channel", "=", channel)
+        .where("item_key", "=", itemKey)
+        .executeTakeFirst();
+      return row
+        ? {
+            ts: row.slack_ts,
+            threadTs: row.thread_ts,
+            shownUpdatedAt: row.shown_updated_at,
+            deleted: Number(row.deleted) === 1,
+          }
+        : undefined;
+    },
+
+    async saveMessage(channel, itemKey, message) {
+      const values = {
+        slack_ts: message.ts,
+        thread_ts: message.threadTs,
+        shown_updated_at: message.shownUpdatedAt,
+        deleted: message.deleted ? 1 : 0,
+      };
+      await db
+        .insertInto("messages")
+        .values({ app_id: appId, channel, item_key: itemKey, ...values })
+        .onConflict((conflict) =>
+          conflict.columns(["app_id", "channel", "item_key"]).doUpdateSet(values),
+        )
+        .execute();
+    },
+
+    async getThread(channel, threadKey) {
+      const row = await db
+        .selectFrom("threads")
+        .select(["parent_ts", "shown_updated_at"])
+        .where("app_id", "=", appId)
+        .where("channel", "=", channel)
+        .where("thread_key", "=", threadKey)
+        .executeTakeFirst();
+      return row ? { parentTs: row.parent_ts, shownUpdatedAt: row.shown_updated_at } : undefined;
+    },
+
+    async saveThread(channel, threadKey, thread) {
+      const values = { parent_ts: thread.parentTs, shown_updated_at: thread.shownUpdatedAt };
+      await db
+        .insertInto("threads")
+        .values({ app_id: appId, channel, thread_key: threadKey, ...values })
+        .onConflict((conflict) =>
+          conflict.columns(["app_id", "channel", "thread_key"]).doUpdateSet(values),
+        )
+        .execute();
+    },
+
+    async threadChannels(threadKey) {
+      const rows = await db
+        .selectFrom("threads")
+        .select("channel")
+        .where("app_id", "=", appId)
+        .where("thread_key", "=", threadKey)
+        .execute();
+      return rows.map((row) => row.channel);
+    },
+
+    async getPullRequest(threadKey) {
+      const row = await db
+        .selectFrom("pull_requests")
+        .select(["state", "updated_at"])
+        .where("app_id", "=", appId)
+        .where("thread_key", "=", threadKey)
+        .executeTakeFirst();
+      return row ? { state: row.state, updatedAt: row.updated_at } : undefined;
+    },
+
+    async replacePullRequest(threadKey, expected, record) {
+      if (expected === undefined) {
+        const [result] = await db
+          .insertInto("pull_requests")
+          .values({
+            app_id: appId,
+            thread_key: threadKey,
+            state: record.state,
+            updated_at: record.updatedAt,
+          })
+          .onConflict((conflict) => conflict.columns(["app_id", "thread_key"]).doNothing())
+          .execute();
+        return Number(result?.numInsertedOrUpdatedRows ?? 0) === 1;
+      }
+      const result = await db
+        .updateTable("pull_requests")
+        .set({ state: record.state, updated_at: record.updatedAt })
+        .where("app_id", "=", appId)
+        .where("thread_key", "=", threadKey)
+        .where("state", "=", expected.state)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+  };
+}
