@@ -1,9 +1,9 @@
-import type { ApplicationFunction } from "probot";
-import type { PullRequestUpdate } from "./events/conversation-event.js";
+import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { ConfigSource } from "./config/config-source.js";
 import type { MissingConfigNotice } from "./config/create-missing-config-notice.js";
-import type { DeliverPosts, Explanation } from "./delivery/outgoing-post.js";
+import type { PullRequestUpdate } from "./events/conversation-event.js";
 import { CARRIED_EVENT_NAMES, PULL_REQUEST_UPDATE_NAMES } from "./events/normalize.js";
+import type { EventHandler } from "./handlers/github-event.js";
 import { CONFIG_CHECK_EVENTS, createConfigCheckHandler } from "./handlers/handle-config-check.js";
 import { createConfigPushHandler } from "./handlers/handle-config-push.js";
 import { createConversationHandler } from "./handlers/handle-conversation-event.js";
@@ -12,9 +12,6 @@ import { createPullRequestUpdateHandler } from "./handlers/handle-pull-request-u
 export interface ThreadlineDeps {
   configs: ConfigSource;
   defaultChannel: string | undefined;
-  deliver: DeliverPosts;
-  /** Records why a delivery carried nothing, for `threadline explain`. */
-  explain: (deliveryId: string, explanation: Explanation) => void;
   /** Channels where a pull request's thread exists, for its parent message's updates. */
   threadChannels: (threadKey: string) => Promise<string[]>;
   /** Keeps a pull request's newest state, for parent messages posted later. */
@@ -23,12 +20,26 @@ export interface ThreadlineDeps {
   noticeMissingConfig?: MissingConfigNotice;
 }
 
-/** The Probot app: registers threadline's handlers with their dependencies. Nothing else. */
-export function threadline(deps: ThreadlineDeps): ApplicationFunction {
-  return (app) => {
-    app.on(CARRIED_EVENT_NAMES, createConversationHandler(deps));
-    app.on([...PULL_REQUEST_UPDATE_NAMES], createPullRequestUpdateHandler(deps));
-    app.on("push", createConfigPushHandler(deps.configs));
-    app.on(CONFIG_CHECK_EVENTS, createConfigCheckHandler());
+/** Handlers by event (`issue_comment.created`, or `push` for every action), in registration order. */
+export type EventHandlers = ReadonlyMap<string, readonly EventHandler[]>;
+
+/**
+ * threadline's handlers, each with its dependencies, by the events they decide about. Nothing
+ * else: the intake runs them for each verified delivery and records what they decide.
+ */
+export function threadline(deps: ThreadlineDeps): EventHandlers {
+  const handlers = new Map<string, EventHandler[]>();
+  const on = <Name extends EmitterWebhookEventName>(
+    names: Name | readonly Name[],
+    handler: EventHandler<Name>,
+  ) => {
+    for (const name of typeof names === "string" ? [names] : names) {
+      handlers.set(name, [...(handlers.get(name) ?? []), handler as unknown as EventHandler]);
+    }
   };
+  on(CARRIED_EVENT_NAMES, createConversationHandler(deps));
+  on(PULL_REQUEST_UPDATE_NAMES, createPullRequestUpdateHandler(deps));
+  on("push", createConfigPushHandler(deps.configs));
+  on(CONFIG_CHECK_EVENTS, createConfigCheckHandler());
+  return handlers;
 }

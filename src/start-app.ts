@@ -2,13 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
-import type { EmitterWebhookEvent } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createConfigCache } from "./config/config-cache.js";
 import { createMissingConfigNotice } from "./config/create-missing-config-notice.js";
 import { createSharedConfigSource } from "./config/shared-config-changes.js";
-import { createOutboxDelivery } from "./delivery/create-outbox-delivery.js";
 import {
   createRedeliverySweep,
   type HookDeliveriesApi,
@@ -16,11 +14,11 @@ import {
 } from "./delivery/create-redelivery-sweep.js";
 import { createWorker } from "./delivery/create-worker.js";
 import { rememberPullRequestState } from "./delivery/pull-request-state.js";
-import type { Explanation } from "./delivery/outgoing-post.js";
 import type { RetryPolicy } from "./delivery/retry-policy.js";
 import type { Settings } from "./env.js";
 import { threadline } from "./index.js";
 import { createMetrics } from "./metrics/create-metrics.js";
+import { createGitHubIntake } from "./intake/receive-github-delivery.js";
 import { createHttpServer } from "./server/create-http-server.js";
 import { createOperatorRoutes } from "./server/create-operator-routes.js";
 import { createWebhookHandler } from "./server/create-webhook-handler.js";
@@ -111,36 +109,32 @@ export async function startApp(
     ...(overrides.pauseProbeMs ? { pauseProbeMs: overrides.pauseProbeMs } : {}),
     now,
   });
-  // Deliveries whose posts were just queued, so they need no second write to be remembered.
-  const queuedNow = new Set<string>();
-  // Why deliveries that carry nothing were dropped, kept until the delivery is recorded.
-  const explanations = new Map<string, Explanation>();
   const configs = createSharedConfigSource(
     createConfigCache({ ttlMs: overrides.configTtlMs ?? 60_000 }),
     store.shared,
     log.child({ name: "config" }),
   );
-  await probot.load(
-    threadline({
-      configs,
-      noticeMissingConfig: createMissingConfigNotice(log.child({ name: "config" })),
-      defaultChannel: settings.defaultChannel,
-      threadChannels: (threadKey) => store.conversations.threadChannels(threadKey),
-      rememberPullRequest: (threadKey, update) =>
-        rememberPullRequestState(store.conversations, threadKey, update),
-      explain: (deliveryId, explanation) => explanations.set(deliveryId, explanation),
-      deliver: createOutboxDelivery({
-        intake: store.intake,
-        onQueued: (deliveryId) => {
-          queuedNow.add(deliveryId);
-          worker.wake();
-        },
-        orderWindowMs: settings.orderWindowMs,
-        reviewWaitMs: settings.reviewWaitMs,
-        now,
-      }),
-    }),
-  );
+  const handlers = threadline({
+    configs,
+    noticeMissingConfig: createMissingConfigNotice(log.child({ name: "config" })),
+    defaultChannel: settings.defaultChannel,
+    threadChannels: (threadKey) => store.conversations.threadChannels(threadKey),
+    rememberPullRequest: (threadKey, update) =>
+      rememberPullRequestState(store.conversations, threadKey, update),
+  });
+  const receive = createGitHubIntake({
+    handlers,
+    intake: store.intake,
+    // Probot authenticates the App and its installations; an installation's Octokit is made only
+    // when a handler needs GitHub (a config not yet cached, a base branch, the config check).
+    octokitFor: (installationId) => probot.auth(installationId),
+    log: log.child({ name: "intake" }),
+    metrics,
+    onQueued: () => worker.wake(),
+    orderWindowMs: settings.orderWindowMs,
+    reviewWaitMs: settings.reviewWaitMs,
+    now,
+  });
 
   let closing = false;
   const secrets = [settings.webhookSecret, settings.previousWebhookSecret].filter(
@@ -151,41 +145,7 @@ export async function startApp(
     maxBodyBytes: settings.maxWebhookBytes,
     log: log.child({ name: "webhooks" }),
     onRefused: (reason) => metrics.deliveriesRefused.inc({ reason }),
-    async receive(delivery) {
-      if (await store.intake.hasDelivery(delivery.id)) {
-        metrics.deliveriesReceived.inc({ outcome: "duplicate" });
-        log.info(
-          { deliveryId: delivery.id, event: delivery.name },
-          "delivery seen before; nothing added",
-        );
-        return "duplicate";
-      }
-      // Straight to the webhooks emitter: Probot's own `receive` logs the whole payload at debug.
-      let queued = false;
-      let explanation: Explanation | undefined;
-      try {
-        await probot.webhooks.receive(delivery as EmitterWebhookEvent);
-      } finally {
-        // On failure too, so neither can grow.
-        queued = queuedNow.delete(delivery.id);
-        explanation = explanations.get(delivery.id);
-        explanations.delete(delivery.id);
-      }
-      if (queued) {
-        metrics.deliveriesReceived.inc({ outcome: "queued" });
-        return "accepted";
-      }
-      const action = (delivery.payload as { action?: unknown }).action;
-      const firstSeen = await store.intake.recordIgnored({
-        deliveryId: delivery.id,
-        event: typeof action === "string" ? `${delivery.name}.${action}` : delivery.name,
-        receivedAt: now(),
-        explanation: explanation ?? { skipped: "nothing to post to Slack for this event" },
-      });
-      // Not first seen: the same delivery arrived twice at once and the other copy queued it.
-      metrics.deliveriesReceived.inc({ outcome: firstSeen ? "ignored" : "duplicate" });
-      return firstSeen ? "accepted" : "duplicate";
-    },
+    receive,
   });
 
   const server = createHttpServer({

@@ -43,20 +43,22 @@ export function createConfigCache(options: ConfigCacheOptions = {}): ConfigSourc
       const pending = inFlight.get(key);
       if (pending) return pending;
 
-      const loading = load(octokit, repository).then(
-        (loaded) => {
-          // An invalidation while loading removed this entry; the result may predate the push.
-          if (inFlight.get(key) === loading) {
-            cache.set(key, loaded);
-            inFlight.delete(key);
-          }
-          return loaded;
-        },
-        (error: unknown) => {
-          if (inFlight.get(key) === loading) inFlight.delete(key);
-          throw error;
-        },
-      );
+      const loading = (typeof octokit === "function" ? octokit() : Promise.resolve(octokit))
+        .then((resolved) => load(resolved, repository))
+        .then(
+          (loaded) => {
+            // An invalidation while loading removed this entry; the result may predate the push.
+            if (inFlight.get(key) === loading) {
+              cache.set(key, loaded);
+              inFlight.delete(key);
+            }
+            return loaded;
+          },
+          (error: unknown) => {
+            if (inFlight.get(key) === loading) inFlight.delete(key);
+            throw error;
+          },
+        );
       inFlight.set(key, loading);
       return loading;
     },

@@ -1,4 +1,3 @@
-import type { Logger } from "pino";
 import type { PostContent } from "./post-content.js";
 
 /** One post bound for one channel; rendered when the worker sends it. */
@@ -40,18 +39,3 @@ export interface Explanation {
   /** Each channel it went to and the route (or fallback) that sent it there. */
   channels?: { channel: string; because: string }[];
 }
-
-/** What one verified delivery produced. */
-export interface CarriedDelivery {
-  deliveryId: string;
-  /** `issue_comment.created` */
-  event: string;
-  posts: readonly OutgoingPost[];
-  explanation?: Explanation;
-}
-
-/**
- * Hands a delivery's posts over. Resolves once they are durably recorded (so GitHub may be
- * answered); sending happens later. Rejects only when they could not be recorded.
- */
-export type DeliverPosts = (delivery: CarriedDelivery, log: Logger) => Promise<void>;

@@ -1,49 +1,39 @@
-import type { Context } from "probot";
 import type { ConfigSource } from "../config/config-source.js";
 import type { MissingConfigNotice } from "../config/create-missing-config-notice.js";
-import {
-  orderKeyOf,
-  threadKeyOf,
-  type DeliverPosts,
-  type Explanation,
-} from "../delivery/outgoing-post.js";
+import { orderKeyOf, threadKeyOf } from "../delivery/outgoing-post.js";
 import type { ConversationEvent } from "../events/conversation-event.js";
 import { normalize, type CarriedEventName } from "../events/normalize.js";
 import { needsBaseBranch, routeEvent } from "../routing/route-event.js";
+import type { Decision, GitHubEvent, GitHubOctokit } from "./github-event.js";
 
 export interface ConversationHandlerDeps {
   configs: ConfigSource;
   /** SLACK_CHANNEL: where repositories without any config file post. */
   defaultChannel: string | undefined;
-  deliver: DeliverPosts;
-  /** Records why a delivery carried nothing, for `threadline explain`. */
-  explain: (deliveryId: string, explanation: Explanation) => void;
   /** Says once per owner why an organisation-wide config may not be found. */
   noticeMissingConfig?: MissingConfigNotice;
 }
 
 /**
  * `issue_comment.created`, `pull_request_review_comment.created`, `pull_request_review.submitted`:
- * normalize, load the repository's config, route, and hand the posts to the outbox.
+ * normalize, load the repository's config, route, and decide the posts (and why each channel).
  * Every early return says why at debug level, so "why did nothing arrive?" has an answer in the log.
  */
 export function createConversationHandler(deps: ConversationHandlerDeps) {
-  return async (context: Context<CarriedEventName>): Promise<void> => {
-    const name = `${context.name}.${context.payload.action}` as CarriedEventName;
-    const log = context.log.child({ event: name });
+  return async (github: GitHubEvent<CarriedEventName>): Promise<Decision> => {
+    const { name, log } = github;
     const normalized = (
       normalize[name] as (payload: unknown) => ReturnType<(typeof normalize)[CarriedEventName]>
-    )(context.payload);
+    )(github.payload);
     if (normalized.skipped !== undefined) {
       log.debug({ reason: normalized.skipped }, "not carried");
-      deps.explain(context.id, { skipped: normalized.skipped });
-      return;
+      return { skipped: normalized.skipped, explanation: { skipped: normalized.skipped } };
     }
     let event = normalized.event;
     const repository = event.repository.fullName;
     const pullRequest = threadKeyOf(repository, event.pullRequest.number);
 
-    const loaded = await deps.configs.get(context.octokit, {
+    const loaded = await deps.configs.get(github.octokit, {
       owner: event.repository.owner,
       repo: event.repository.name,
     });
@@ -57,15 +47,17 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
         },
         loaded.error.message,
       );
-      deps.explain(context.id, {
-        pullRequest,
-        config: `${loaded.error.path} in ${loaded.error.repository} is invalid`,
+      return {
         skipped: loaded.error.message,
-      });
-      return;
+        explanation: {
+          pullRequest,
+          config: `${loaded.error.path} in ${loaded.error.repository} is invalid`,
+          skipped: loaded.error.message,
+        },
+      };
     }
     if (loaded.status === "missing" && event.repository.name !== ".github") {
-      await deps.noticeMissingConfig?.(context.octokit, event.repository.owner, repository);
+      await deps.noticeMissingConfig?.(await github.octokit(), event.repository.owner, repository);
     }
     const config = loaded.status === "found" ? loaded.config : null;
     const configSource =
@@ -76,14 +68,16 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
           : "none (no .github/threadline.yml, no SLACK_CHANNEL)";
 
     if (config && event.pullRequest.base === undefined && needsBaseBranch(config)) {
-      event = await withBaseBranch(context, event);
+      event = await withBaseBranch(await github.octokit(), event);
     }
 
     const routed = routeEvent(event, config, { defaultChannel: deps.defaultChannel });
     if ("skipped" in routed && routed.skipped !== undefined) {
       log.debug({ repository, reason: routed.skipped }, "not carried");
-      deps.explain(context.id, { pullRequest, config: configSource, skipped: routed.skipped });
-      return;
+      return {
+        skipped: routed.skipped,
+        explanation: { pullRequest, config: configSource, skipped: routed.skipped },
+      };
     }
 
     const content = {
@@ -102,37 +96,32 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
       { pullRequest: threadKey, channels: routed.channels, reasons: routed.reasons },
       "routed",
     );
-    await deps.deliver(
-      {
-        deliveryId: context.id,
-        event: name,
-        posts: routed.channels.map((channel) => ({
+    return {
+      posts: routed.channels.map((channel) => ({
+        channel,
+        content,
+        threadKey,
+        orderKey,
+        ...(groupKey ? { groupKey } : {}),
+      })),
+      explanation: {
+        pullRequest,
+        config: configSource,
+        channels: routed.channels.map((channel, index) => ({
           channel,
-          content,
-          threadKey,
-          orderKey,
-          ...(groupKey ? { groupKey } : {}),
+          because: routed.reasons[index] ?? "",
         })),
-        explanation: {
-          pullRequest,
-          config: configSource,
-          channels: routed.channels.map((channel, index) => ({
-            channel,
-            because: routed.reasons[index] ?? "",
-          })),
-        },
       },
-      log,
-    );
+    };
   };
 }
 
 /** `issue_comment` payloads lack the base branch (and may lack `draft`); ask GitHub for them. */
 async function withBaseBranch(
-  context: Context<CarriedEventName>,
+  octokit: GitHubOctokit,
   event: ConversationEvent,
 ): Promise<ConversationEvent> {
-  const { data } = await context.octokit.rest.pulls.get({
+  const { data } = await octokit.rest.pulls.get({
     owner: event.repository.owner,
     repo: event.repository.name,
     pull_number: event.pullRequest.number,

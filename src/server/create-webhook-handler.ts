@@ -1,13 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import type { GitHubDelivery, IntakeOutcome } from "../intake/receive-github-delivery.js";
 import { readBody } from "./read-body.js";
 import { verifySignature } from "./verify-signature.js";
-
-export interface VerifiedDelivery {
-  id: string;
-  name: string;
-  payload: unknown;
-}
 
 export interface WebhookHandlerOptions {
   /** Current secret first, then the previous one during a rotation. */
@@ -15,7 +10,7 @@ export interface WebhookHandlerOptions {
   maxBodyBytes: number;
   log: Logger;
   /** Called only for deliveries whose signature checked out; GitHub is answered when it settles. */
-  receive: (delivery: VerifiedDelivery) => Promise<"accepted" | "duplicate">;
+  receive: (delivery: GitHubDelivery) => Promise<IntakeOutcome>;
   /** Told of every refusal, for metrics. */
   onRefused?: (reason: RefusalReason) => void;
 }
