@@ -9,6 +9,7 @@ import { createMigrationProvider, type Dialect } from "./migrations.js";
 import { createOutboxOperations, type OutboxOperations } from "./outbox-operations.js";
 import type { Database } from "./schema.js";
 import { createSendQueue, type SendQueue } from "./send-queue.js";
+import { createSqliteIntakeStore } from "./sqlite-intake-store.js";
 import { createSharedState, type SharedState } from "./shared-state.js";
 
 /**
@@ -89,13 +90,13 @@ export interface OpenStoreOptions {
 function createDatabase(
   location: StoreLocation,
   options: OpenStoreOptions,
-): { db: Kysely<Database>; dialect: Dialect } {
+): { db: Kysely<Database>; dialect: Dialect; sqlite?: SqliteDatabase.Database } {
   if (location.kind === "sqlite") {
+    const sqlite = openSqlite(location.path);
     return {
-      db: new Kysely<Database>({
-        dialect: new SqliteDialect({ database: openSqlite(location.path) }),
-      }),
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
       dialect: "sqlite",
+      sqlite,
     };
   }
   const pool = new pg.Pool({
@@ -123,7 +124,7 @@ export async function openStore(
   appId: number,
   options: OpenStoreOptions = {},
 ): Promise<Store> {
-  const { db, dialect } = createDatabase(location, options);
+  const { db, dialect, sqlite } = createDatabase(location, options);
   const where = describeStoreLocation(location);
   // The schema the tables live in (the first of the search_path): Kysely's migration bookkeeping
   // must sit there too, not be mistaken for another schema's in the same database.
@@ -155,7 +156,8 @@ export async function openStore(
     );
   }
   return {
-    intake: createIntakeStore(db, appId),
+    // Answering GitHub waits on the intake: on SQLite it has prepared statements of its own.
+    intake: sqlite ? createSqliteIntakeStore(db, sqlite, appId) : createIntakeStore(db, appId),
     // One process owns an SQLite file; a PostgreSQL database is shared by every replica.
     queue: createSendQueue(db, appId, { exclusive: dialect === "sqlite" }),
     conversations: createConversationMap(db, appId),
