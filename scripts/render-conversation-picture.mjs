@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * docs/conversation.png: a pull request's conversation as Slack shows it, drawn from threadline's
  * real output. Regenerate with (needs `apt-get install chromium fonts-lato fonts-noto-color-emoji`):
@@ -18,29 +19,48 @@
  *
  * How: the built App (lib/) is started as in test/e2e/conversations.test.ts — real webhook
  * endpoint and signature check, real outbox and review grouping, @slack/web-api's real HTTP path —
- * with GitHub's API answered by nock and Slack by a small fake server on 127.0.0.1 that records
- * every call. The deliveries are the recorded payloads in test/fixtures/, with bodies, users and
- * diff hunks changed to tell a short story. The final state of each Slack message (posts, then
- * `chat.update`s applied by `ts`) is turned into a static page that looks like Slack's thread
- * view; a message that received a `chat.update` gets Slack's "(edited)" marker. Nothing in the
- * messages is written by this script: every block comes from the fake Slack's record.
+ * against the tests' own fakes on 127.0.0.1: GitHub (test/helpers/fake-github-server.js) and Slack
+ * (test/helpers/fake-slack.js), which records every call and keeps what the channel shows. The
+ * deliveries are the recorded payloads in test/fixtures/, with bodies, users and diff hunks
+ * changed to tell a short story. What the channel shows at the end (each post with its latest
+ * `chat.update`) is drawn by scripts/block-kit-to-html.js as a static page that looks like
+ * Slack's thread view; a message that received a `chat.update` gets Slack's "(edited)" marker.
+ * Nothing in the messages is written by this script: every block comes from the fake Slack.
  */
 import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateKeyPairSync } from "node:crypto";
 import nock from "nock";
 import { format } from "prettier";
+import { startFakeGitHubServer } from "../test/helpers/fake-github-server.js";
+import { startFakeSlack } from "../test/helpers/fake-slack.js";
+import { blocksToHtml } from "./block-kit-to-html.js";
+
+/** @typedef {import("../test/helpers/fake-slack.js").SlackMessage} SlackMessage */
+/** @typedef {import("./block-kit-to-html.js").Block} Block */
+/**
+ * A message the channel shows, with the minute of the story it was posted in.
+ * @typedef {SlackMessage & { minute: number }} ShownMessage
+ */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/**
+ * The built App's module at `path` (under lib/), typed as its source in src/.
+ * @template T
+ * @param {string} path
+ * @returns {Promise<T>}
+ */
 const lib = (path) => import(join(ROOT, "lib", path));
+/** @type {typeof import("../src/env.js")} */
 const { readSettings } = await lib("env.js");
+/** @type {typeof import("../src/log/create-logger.js")} */
 const { createLogger } = await lib("log/create-logger.js");
+/** @type {typeof import("../src/start-app.js")} */
 const { startApp } = await lib("start-app.js");
-const { openStore } = await lib("store/open-store.js");
+/** @type {typeof import("../src/server/verify-signature.js")} */
 const { signBody } = await lib("server/verify-signature.js");
 
 const OUT_HTML = join(ROOT, "docs", "conversation.html");
@@ -66,13 +86,22 @@ const PULL_URL = `https://github.com/${REPOSITORY}/pull/2`;
 
 // --- the story -------------------------------------------------------------------------------
 
+/**
+ * A recorded payload from test/fixtures/, as parsed JSON.
+ * @param {string} name
+ * @returns {any}
+ */
 const fixture = (name) =>
   JSON.parse(readFileSync(join(ROOT, "test", "fixtures", `${name}.json`), "utf8"));
 
 /** Minutes into the story; GitHub's times are this long after a moment just before the run. */
 const START = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
+/** @param {number} minute */
 const at = (minute) => new Date(START + minute * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
-/** What Slack's clock shows for a minute of the story. */
+/**
+ * What Slack's clock shows for a minute of the story.
+ * @param {number} minute
+ */
 const clockLabel = (minute) => {
   const total = 10 * 60 + 2 + minute; // the story starts at 10:02 AM
   const hours = Math.floor(total / 60);
@@ -93,6 +122,7 @@ const INSTALLATION = { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==
 const REVIEW_ID = 237_895_671;
 const APPROVAL_ID = 237_895_990;
 
+/** @param {{ id: number; state: string; body: string; minute: number }} review */
 function review({ id, state, body, minute }) {
   const payload = fixture("pull_request_review.submitted");
   Object.assign(payload.review, {
@@ -106,6 +136,9 @@ function review({ id, state, body, minute }) {
   return { ...payload, sender: OCTOCAT, installation: INSTALLATION };
 }
 
+/**
+ * @param {{ id: number; path: string; line: number; diffHunk: string; body: string; minute: number }} comment
+ */
 function lineComment({ id, path, line, diffHunk, body, minute }) {
   const payload = fixture("pull_request_review_comment.created");
   Object.assign(payload.comment, {
@@ -124,7 +157,10 @@ function lineComment({ id, path, line, diffHunk, body, minute }) {
   return { ...payload, sender: OCTOCAT, installation: INSTALLATION };
 }
 
-/** The recorded issue_comment is on an issue; this puts it on the pull request, as GitHub would. */
+/**
+ * The recorded issue_comment is on an issue; this puts it on the pull request, as GitHub would.
+ * @param {{ id: number; body: string; created: number; updated: number; action: "created" | "edited" }} comment
+ */
 function conversationComment({ id, body, created, updated, action }) {
   const payload = fixture("issue_comment.created");
   const pullRequest = fixture("pull_request_review_comment.created").pull_request;
@@ -176,7 +212,10 @@ const PACKAGE_HUNK = [
 
 const REPLY_ID = 1_812_345_678;
 
-/** Each step: the minute it happens, then the deliveries GitHub sends for it. */
+/**
+ * Each step: the minute it happens, then the deliveries GitHub sends for it.
+ * @type {Array<{ minute: number; deliveries: Array<[event: string, payload: unknown]> }>}
+ */
 const STORY = [
   {
     minute: 0,
@@ -262,57 +301,18 @@ const STORY = [
   },
 ];
 
-// --- a fake Slack that records what it is sent ------------------------------------------------
-
-async function startFakeSlack() {
-  const calls = [];
-  let counter = 0;
-  const server = createServer(async (request, response) => {
-    const chunks = [];
-    for await (const chunk of request) chunks.push(chunk);
-    const raw = Buffer.concat(chunks).toString("utf8");
-    let args = {};
-    if ((request.headers["content-type"] ?? "").includes("application/json")) {
-      args = raw ? JSON.parse(raw) : {};
-    } else {
-      for (const [key, value] of new URLSearchParams(raw)) {
-        args[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
-      }
-    }
-    const method = (request.url ?? "").replace(/^\/api\//, "").split("?")[0];
-    counter += 1;
-    const ts = `1700000000.${String(counter).padStart(6, "0")}`;
-    calls.push({ method, args, ts, minute: storyMinute });
-    response.writeHead(200, { "content-type": "application/json" });
-    response.end(JSON.stringify({ ok: true, channel: args.channel, ts: args.ts ?? ts }));
-  });
-  await new Promise((done) => server.listen(0, "127.0.0.1", done));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/api/`,
-    calls,
-    close: () => new Promise((done) => server.close(done)),
-  };
-}
-
-let storyMinute = 0;
-
 // --- drive the App -----------------------------------------------------------------------------
 
+/**
+ * Runs the story through the App; resolves with what the channel shows at the end, each message
+ * with the minute of the story it was posted in.
+ * @returns {Promise<{ shown: ShownMessage[]; methods: string[] }>}
+ */
 async function runStory() {
+  // Nothing leaves the machine: the App talks to the fakes on 127.0.0.1 only.
   nock.disableNetConnect();
   nock.enableNetConnect("127.0.0.1");
-  nock("https://api.github.com")
-    .persist()
-    .post("/app/installations/1/access_tokens")
-    .reply(201, () => ({
-      token: "ghs_picture",
-      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-    }))
-    .get(`/repos/${REPOSITORY}/contents/${encodeURIComponent(".github/threadline.yml")}`)
-    .reply(200, `channel: ${CHANNEL}\n`, {
-      "content-type": "application/vnd.github.v3.raw; charset=utf-8",
-    });
-
+  const github = await startFakeGitHubServer({ [REPOSITORY]: `channel: ${CHANNEL}\n` });
   const slack = await startFakeSlack();
   const settings = readSettings({
     APP_ID: "12345",
@@ -324,26 +324,32 @@ async function runStory() {
     WEBHOOK_SECRET: SECRET,
     SLACK_BOT_TOKEN: "xoxb-picture-not-a-real-token",
     SLACK_API_URL: slack.url,
+    GHE_HOST: github.host,
+    GHE_PROTOCOL: "http",
+    DATABASE_URL: "sqlite::memory:",
     ORDER_WINDOW_MS: "0",
     // Long enough for a review's three deliveries to become one post, as in production.
     REVIEW_WAIT_MS: "1500",
     REDELIVERY_SWEEP_HOURS: "0",
     PORT: "0",
     HOST: "127.0.0.1",
+    METRICS_PORT: "0",
+    METRICS_HOST: "127.0.0.1",
     LOG_LEVEL: "warn",
     LOG_FORMAT: "json",
   });
+  /** @type {string[]} */
   const warnings = [];
   const log = await createLogger({
     level: "warn",
     format: "json",
     secrets: [],
-    destination: { write: (line) => warnings.push(line) },
+    destination: { write: (/** @type {string} */ line) => warnings.push(line) },
   });
-  const store = await openStore({ kind: "sqlite", path: ":memory:" }, settings.appId);
-  const app = await startApp(settings, log, { store, pollIntervalMs: 20 });
+  const app = await startApp(settings, log, { pollIntervalMs: 20 });
 
   let deliveryNumber = 0;
+  /** @param {string} event @param {unknown} payload */
   const deliver = async (event, payload) => {
     const body = JSON.stringify(payload);
     deliveryNumber += 1;
@@ -360,181 +366,84 @@ async function runStory() {
     });
     if (response.status !== 200) throw new Error(`${event}: HTTP ${response.status}`);
   };
+  /** Posts waiting or being sent, as the App's operator endpoint (`/metrics`) reports them. */
+  const unsettled = async () => {
+    const metrics = await (await fetch(`${app.operatorUrl}/metrics`)).text();
+    let left = 0;
+    for (const status of ["pending", "sending"]) {
+      const line = new RegExp(`^threadline_outbox_posts\\{status="${status}"\\} (\\d+)$`, "m");
+      const count = line.exec(metrics)?.[1];
+      if (count === undefined)
+        throw new Error(`/metrics has no threadline_outbox_posts{status="${status}"}`);
+      left += Number(count);
+    }
+    return left;
+  };
   const settled = async () => {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const counts = await store.counts();
-      if (counts.pending === 0 && counts.sending === 0) return counts;
-      if (Date.now() > deadline) throw new Error(`never settled: ${JSON.stringify(counts)}`);
+      const left = await unsettled();
+      if (left === 0) return;
+      if (Date.now() > deadline) throw new Error(`never settled: ${left} posts left`);
       await new Promise((done) => setTimeout(done, 20));
     }
   };
 
+  /** ts -> the minute of the story its message was posted in. */
+  /** @type {Map<string, number>} */
+  const minutes = new Map();
   try {
     for (const step of STORY) {
-      storyMinute = step.minute;
       for (const [event, payload] of step.deliveries) await deliver(event, payload);
       await settled();
+      for (const { ts } of slack.messages) {
+        if (ts !== undefined && !minutes.has(ts)) minutes.set(ts, step.minute);
+      }
     }
   } finally {
     await app.close();
-    await store.close();
     await slack.close();
-    nock.cleanAll();
+    await github.close();
     nock.enableNetConnect();
   }
   const said = warnings.map((line) => JSON.parse(line).msg);
   if (said.length > 0) console.error("the App warned:\n  " + said.join("\n  "));
+  if (github.unexpected.length > 0) {
+    const asked = github.unexpected.map((request) => `${request.method} ${request.url}`);
+    throw new Error(`the App asked GitHub for what the story does not have: ${asked.join(", ")}`);
+  }
+  const refused = slack.calls.filter((call) => call.answer !== "ok");
+  if (refused.length > 0) {
+    const errors = refused.map((call) => `${call.method}: ${call.error ?? call.answer}`);
+    throw new Error(`Slack refused calls: ${errors.join(", ")}`);
+  }
+  const elsewhere = slack.calls.find((call) => call.args.channel !== CHANNEL);
+  if (elsewhere) throw new Error(`unexpected channel ${String(elsewhere.args.channel)}`);
   // The parent, the review (one post for its three deliveries), the reply, its edit, the
   // approval. Anything else (say, a review posted before its line comments arrived and edited to
   // add them, on a very slow machine) would make the picture tell a different story.
-  const methods = slack.calls.map((call) => call.method).join(", ");
+  const methods = slack.calls.map((call) => call.method);
   const expected =
     "chat.postMessage, chat.postMessage, chat.postMessage, chat.update, chat.postMessage";
-  if (methods !== expected) throw new Error(`Slack got ${methods}; expected ${expected}`);
-  return slack.calls;
-}
-
-/** What the channel shows at the end: every posted message with its latest blocks. */
-function finalMessages(calls) {
-  const byTs = new Map();
-  const messages = [];
-  for (const call of calls) {
-    if (call.args.channel !== CHANNEL) throw new Error(`unexpected channel ${call.args.channel}`);
-    if (call.method === "chat.postMessage") {
-      const message = {
-        ts: call.ts,
-        threadTs: call.args.thread_ts,
-        blocks: call.args.blocks,
-        minute: call.minute,
-        edited: false,
-      };
-      byTs.set(call.ts, message);
-      messages.push(message);
-    } else if (call.method === "chat.update") {
-      const message = byTs.get(call.args.ts);
-      if (!message) throw new Error(`chat.update of an unknown message ${call.args.ts}`);
-      message.blocks = call.args.blocks;
-      message.edited = true;
-    } else if (call.method === "chat.delete") {
-      messages.splice(messages.indexOf(byTs.get(call.args.ts)), 1);
-    } else {
-      throw new Error(`unexpected Slack call ${call.method}`);
-    }
+  if (methods.join(", ") !== expected) {
+    throw new Error(`Slack got ${methods.join(", ")}; expected ${expected}`);
   }
-  return messages;
-}
-
-// --- Slack mrkdwn -> HTML ---------------------------------------------------------------------
-
-const escapeHtml = (text) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-/** Slack escapes only these three; the rest of a mrkdwn text is literal. */
-const decodeSlack = (text) =>
-  text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-
-/** `<url|label>`, `<url>`, `<@U…>`, `<#C…>`, `<!here>`: Slack's only markup in angle brackets. */
-function renderToken(inner) {
-  const [target, label] = inner.split(/\|(.*)/s);
-  if (target.startsWith("@"))
-    return `<span class="mention">@${escapeHtml(label ?? target.slice(1))}</span>`;
-  if (target.startsWith("#"))
-    return `<span class="mention">#${escapeHtml(label ?? target.slice(1))}</span>`;
-  if (target.startsWith("!")) return `<span class="mention">@${escapeHtml(target.slice(1))}</span>`;
-  const text = decodeSlack(label ?? target);
-  return `<a href="${escapeHtml(decodeSlack(target))}">${escapeHtml(text)}</a>`;
-}
-
-/** Bold, italic and strike need a boundary outside the markers and text inside them, as in Slack. */
-function emphasis(html) {
-  const edge = `^|[\\s(\\[{"'.,;:!?\\u2014-]`;
-  const after = `(?=$|[\\s)\\]}"'.,;:!?\\u2014-])`;
-  let out = html;
-  for (const [marker, tag] of [
-    ["\\*", "b"],
-    ["_", "i"],
-    ["~", "s"],
-  ]) {
-    const pattern = new RegExp(`(${edge})${marker}(?=\\S)([^\\n]*?\\S)${marker}${after}`, "g");
-    out = out.replace(pattern, `$1<${tag}>$2</${tag}>`);
-  }
-  return out;
-}
-
-/** One line (or run) of ordinary text: links and inline code set aside, then emphasis. */
-function inline(text) {
-  const held = [];
-  const hold = (html) => `\uE000${held.push(html) - 1}\uE001`;
-  let work = text.replace(/`([^`\n]+)`/g, (_, code) =>
-    hold(`<code>${escapeHtml(decodeSlack(code))}</code>`),
-  );
-  work = work.replace(/<([^<>\n]+)>/g, (_, inner) => hold(renderToken(inner)));
-  work = emphasis(escapeHtml(decodeSlack(work)));
-  return work.replace(/\uE000(\d+)\uE001/g, (_, index) => held[Number(index)]);
-}
-
-/** Text outside code blocks: `>` quotes (a literal `>` first on the line) and line breaks. */
-function paragraphs(text) {
-  const lines = text.split("\n");
-  const out = [];
-  for (let index = 0; index < lines.length;) {
-    if (lines[index].startsWith(">")) {
-      const quoted = [];
-      while (index < lines.length && lines[index].startsWith(">")) {
-        quoted.push(inline(lines[index].replace(/^> ?/, "")));
-        index += 1;
-      }
-      out.push(`<blockquote>${quoted.join("<br>")}</blockquote>`);
-    } else {
-      const plain = [];
-      while (index < lines.length && !lines[index].startsWith(">")) {
-        plain.push(inline(lines[index]));
-        index += 1;
-      }
-      out.push(plain.join("<br>"));
-    }
-  }
-  return out.join("");
-}
-
-/** A mrkdwn text as HTML: ```pre``` blocks first (their text is literal), then the rest. */
-function mrkdwnToHtml(text) {
-  return text
-    .split(/```/)
-    .map((part, index) => {
-      if (index % 2 === 1) {
-        const code = part.replace(/^\n/, "").replace(/\n$/, "");
-        return `<pre>${escapeHtml(decodeSlack(code))}</pre>`;
-      }
-      return paragraphs(part.replace(/^\n/, "").replace(/\n$/, ""));
-    })
-    .join("");
+  const shown = slack
+    .history(CHANNEL)
+    .map((message) => ({ ...message, minute: minutes.get(message.ts) ?? 0 }));
+  return { shown, methods };
 }
 
 // --- the page ----------------------------------------------------------------------------------
 
-const avatar = (name, className) =>
-  `<span class="${className}" title="${escapeHtml(name)}">${escapeHtml(name.slice(0, 1).toUpperCase())}</span>`;
-
-function renderBlock(block, edited) {
-  const mark = edited ? ` <span class="edited">(edited)</span>` : "";
-  if (block.type === "section") {
-    return `<div class="section">${mrkdwnToHtml(block.text.text)}${mark}</div>`;
-  }
-  if (block.type === "context") {
-    const parts = block.elements.map((element) =>
-      element.type === "image"
-        ? avatar(element.alt_text, "context-avatar")
-        : `<span>${mrkdwnToHtml(element.text)}</span>`,
-    );
-    return `<div class="context">${parts.join("")}${mark}</div>`;
-  }
-  throw new Error(`no drawing for a ${block.type} block`);
-}
-
+/**
+ * One message of the thread: the App's name and the time, then its blocks as Slack draws them.
+ * @param {ShownMessage} message
+ */
 function renderMessageHtml(message) {
-  const blocks = message.blocks.map((block, index) =>
-    renderBlock(block, message.edited && index === message.blocks.length - 1),
+  const blocks = blocksToHtml(
+    /** @type {Block[]} */ (message.blocks ?? []),
+    message.edited !== undefined,
   );
   return `<div class="message">
   <span class="bot-avatar">t</span>
@@ -545,12 +454,17 @@ function renderMessageHtml(message) {
 </div>`;
 }
 
+/**
+ * The page: Slack's thread view of the parent and its replies.
+ * @param {ShownMessage[]} messages
+ */
 function page(messages) {
   const [parent, ...replies] = messages;
-  if (!parent || parent.threadTs !== undefined)
+  if (!parent || parent.thread_ts !== undefined) {
     throw new Error("the first message is not a parent");
+  }
   for (const reply of replies) {
-    if (reply.threadTs !== parent.ts) throw new Error("a message is not a reply in the thread");
+    if (reply.thread_ts !== parent.ts) throw new Error("a message is not a reply in the thread");
   }
   const count = `${replies.length} ${replies.length === 1 ? "reply" : "replies"}`;
   return `<!doctype html>
@@ -616,17 +530,15 @@ ${replies.map(renderMessageHtml).join("\n")}
 
 // --- main --------------------------------------------------------------------------------------
 
-const calls = await runStory();
-const messages = finalMessages(calls);
+const { shown, methods } = await runStory();
 mkdirSync(dirname(OUT_HTML), { recursive: true });
 // Formatted as the repository formats everything (`npm run format:check` covers docs/).
-writeFileSync(OUT_HTML, await format(page(messages), { parser: "html", printWidth: 100 }));
-console.log(
-  `${calls.length} Slack calls (${calls.map((call) => call.method).join(", ")}) -> ${OUT_HTML}`,
-);
+writeFileSync(OUT_HTML, await format(page(shown), { parser: "html", printWidth: 100 }));
+console.log(`${methods.length} Slack calls (${methods.join(", ")}) -> ${OUT_HTML}`);
 
 if (process.argv.includes("--screenshot")) {
   // Twice: once to measure the page at the picture's width, once to shoot exactly that height.
+  /** @param {string[]} extra */
   const chromium = (...extra) =>
     execFileSync(
       "chromium",
