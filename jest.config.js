@@ -34,6 +34,8 @@ if (process.env.THREADLINE_TEST_STORES !== "sqlite") {
       "**/test/e2e/**/*.test.ts",
       "**/test/replicas/**/*.test.ts",
       "**/test/delivery/create-redelivery-sweep.test.ts",
+      "**/test/delivery/apply-post.test.ts",
+      "**/test/delivery/create-worker.test.ts",
       "**/test/config/shared-config-changes.test.ts",
     ],
     setupFiles: ["<rootDir>/test/helpers/use-postgres.js"],

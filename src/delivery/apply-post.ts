@@ -1,14 +1,16 @@
-import { createHash } from "node:crypto";
-import type { PullRequestUpdate } from "../events/conversation-event.js";
+import type { ConversationEvent, PullRequestUpdate } from "../events/conversation-event.js";
 import { renderMessage } from "../render/render-message.js";
 import { renderParent } from "../render/render-parent.js";
 import { renderReviewGroup } from "../render/render-review-group.js";
 import { renderTombstone } from "../render/render-tombstone.js";
 import type { PostedMessage, SlackPoster } from "../slack/create-slack-client.js";
-import type { ConversationMap } from "../store/conversation-map.js";
+import type { ConversationMap, ShownMessage, ThreadRecord } from "../store/conversation-map.js";
 import type { OutboxRow } from "../store/schema.js";
 import type { SendQueue } from "../store/send-queue.js";
+import { decideGroupChange, type ChunkChange } from "./decide-group-change.js";
 import { decideMessageChange } from "./decide-message-change.js";
+import { decideParentChange, type ParentForNews } from "./decide-parent-change.js";
+import { decideReviewGroup } from "./decide-review-group.js";
 import { newestUpdate, readPullRequestState } from "./pull-request-state.js";
 import {
   itemKeyOf,
@@ -27,17 +29,22 @@ export interface ApplyDeps {
 
 /** What applying a post did, for the outbox row and the log. */
 export interface Applied {
-  /** The Slack message the post created or changed (empty when nothing needed doing). */
-  posted: PostedMessage;
+  /**
+   * The Slack message the post created or changed, or the one already showing it; absent when
+   * Slack shows nothing for it (deleted before it was shown, removed, or never posted).
+   */
+  posted?: PostedMessage;
   what: "posted" | "updated" | "removed" | "tombstoned" | "parent updated" | "nothing";
   reason?: string;
 }
 
 /**
- * Carries one outbox post into Slack: posts, edits or removes the comment's message as
- * `decideMessageChange` says, creating the pull request's parent message first when it threads.
- * Slack errors propagate to the worker, which retries or sets the post aside; everything done
- * before the error is recorded, so a retry resumes rather than repeats.
+ * Carries one outbox post into Slack. What to post, edit or remove is decided by pure functions
+ * of what the store says Slack shows and of the post (`decideMessageChange` for a comment,
+ * `decideGroupChange` for a review's message, `decideParentChange` for the pull request's parent);
+ * this edge reads the store, asks them, then makes each Slack call and records it at once. Slack
+ * errors propagate to the worker, which retries or sets the post aside; everything done before
+ * the error is recorded, so a retry resumes rather than repeats.
  */
 export async function applyPost(
   row: OutboxRow,
@@ -45,111 +52,121 @@ export async function applyPost(
   deps: ApplyDeps,
 ): Promise<Applied> {
   if (content.type === "parent") return applyParentUpdate(row, content, deps);
-  if (row.group_key) return applyGroup(row, content, deps);
+  if (row.group_key) return applyGroup(row, row.group_key, content, deps);
   return applyConversation(row, content, deps);
 }
 
-/**
- * The newest version of each part of a group (a review, its line comments), from every post the
- * group has had in this channel; a part deleted in any version is gone.
- */
-function currentParts(rows: readonly OutboxRow[]): ConversationContent[] {
-  const newest = new Map<string, ConversationContent>();
-  const deleted = new Set<string>();
-  for (const row of rows) {
-    const content = JSON.parse(row.content) as PostContent;
-    if (content.type === "parent") continue;
-    const key = itemKeyOf(content.event);
-    if (content.event.action === "deleted") deleted.add(key);
-    const known = newest.get(key);
-    if (!known || content.event.updatedAt >= known.event.updatedAt) newest.set(key, content);
-  }
-  return [...newest.entries()].filter(([key]) => !deleted.has(key)).map(([, content]) => content);
+/** The key a group's chunk `index` is recorded under in the conversation map. */
+function chunkKey(groupKey: string, index: number): string {
+  return `${groupKey}#${index}`;
 }
+
+/**
+ * What Slack shows for each chunk of a group: one per message to show (`count`), then any
+ * leftovers that still have a message in Slack.
+ */
+async function readShownChunks(
+  conversations: ConversationMap,
+  channel: string,
+  groupKey: string,
+  count: number,
+): Promise<(ShownMessage | undefined)[]> {
+  const shown: (ShownMessage | undefined)[] = [];
+  for (let index = 0; ; index += 1) {
+    const chunk = await conversations.getMessage(channel, chunkKey(groupKey, index));
+    if (index >= count && !chunk?.ts) return shown;
+    shown.push(chunk);
+  }
+}
+
+const DONE: Record<Exclude<ChunkChange["change"], "keep">, Applied["what"]> = {
+  post: "posted",
+  update: "updated",
+  tombstone: "tombstoned",
+  remove: "removed",
+};
 
 /**
  * A review and its line comments as one message (or a few, past Slack's limits): rendered from
  * every part received so far, posted once, and edited as stragglers, edits and deletions arrive.
- * What Slack shows is fingerprinted, so a part that changes nothing costs no Slack call.
+ * Later messages of a large review continue in the first one's thread.
  */
 async function applyGroup(
   row: OutboxRow,
+  groupKey: string,
   content: ConversationContent,
   deps: ApplyDeps,
 ): Promise<Applied> {
   const { queue, conversations, slack, now } = deps;
   const channel = row.channel;
-  const groupKey = row.group_key!;
   const rows = await queue.listGroup(channel, groupKey);
-  const parts = currentParts(rows);
-  const review = parts.find((part) => part.event.kind === "review")?.event;
-  const comments = parts
-    .filter((part) => part.event.kind !== "review")
-    .map((part) => part.event)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-  const messages = renderReviewGroup({ review, comments }, { mentions: content.mentions });
+  const group = decideReviewGroup(
+    rows.map((groupRow) => JSON.parse(groupRow.content) as PostContent),
+  );
+  const messages = renderReviewGroup(group, { mentions: content.mentions });
+  const shown = await readShownChunks(conversations, channel, groupKey, messages.length);
+  const changes = decideGroupChange(messages, shown, content.deleted ?? "tombstone");
 
-  let first: PostedMessage | undefined;
-  /** The thread the first message is in, which later messages continue. */
-  let firstThreadTs: string | null = null;
-  let what: Applied["what"] = "nothing";
-  const chunks = Math.max(messages.length, 1);
-  for (let index = 0; ; index += 1) {
-    const key = `${groupKey}#${index}`;
-    const shown = await conversations.getMessage(channel, key);
-    if (index >= chunks && !shown?.ts) break;
-    const message = messages[index];
-    if (!message) {
-      // Fewer messages than before (parts deleted): what is left over becomes a tombstone.
-      if (shown?.ts && !shown.deleted) {
-        const lead = comments[0] ?? review ?? content.event;
-        await slack.updateMessage(channel, shown.ts, renderTombstone(lead));
-        await conversations.saveMessage(channel, key, { ...shown, deleted: true });
-        what = "tombstoned";
+  /** Where the group's first message is, as recorded after each change. */
+  let lead = shown[0];
+  for (const change of changes) {
+    const key = chunkKey(groupKey, change.index);
+    const current = shown[change.index];
+    let record: ShownMessage;
+    switch (change.change) {
+      case "keep":
+        continue;
+      case "post": {
+        const threadTs =
+          change.index === 0
+            ? content.threads
+              ? await ensureParent(row, content, deps)
+              : null
+            : (lead?.threadTs ?? lead?.ts ?? null);
+        const broadcast = change.index === 0 && (content.broadcast ?? false);
+        const posted = await slack.postMessage(
+          channel,
+          change.message,
+          threadTs ? { threadTs, broadcast } : {},
+        );
+        record = { ts: posted.ts, threadTs, shownUpdatedAt: change.fingerprint, deleted: false };
+        break;
       }
-      continue;
-    }
-    const fingerprint = createHash("sha256").update(JSON.stringify(message)).digest("hex");
-    if (shown?.ts) {
-      if (shown.shownUpdatedAt !== fingerprint || shown.deleted) {
-        await slack.updateMessage(channel, shown.ts, message);
-        await conversations.saveMessage(channel, key, {
-          ...shown,
-          shownUpdatedAt: fingerprint,
+      case "update":
+        await slack.updateMessage(channel, change.ts, change.message);
+        record = {
+          ts: change.ts,
+          threadTs: current?.threadTs ?? null,
+          shownUpdatedAt: change.fingerprint,
           deleted: false,
-        });
-        what = "updated";
-      }
-      if (index === 0) firstThreadTs = shown.threadTs;
-      first ??= { channel, ts: shown.ts };
-      continue;
+        };
+        break;
+      case "tombstone":
+        // Named for the first part still shown (or, with none left, the part just deleted).
+        await slack.updateMessage(
+          channel,
+          change.ts,
+          renderTombstone(group.comments[0] ?? group.review ?? content.event),
+        );
+        record = { ...current!, deleted: true };
+        break;
+      case "remove":
+        await slack.deleteMessage(channel, change.ts);
+        // Nothing shows there any more: should the group grow again, the chunk is posted anew.
+        record = { ...current!, ts: null, threadTs: null, deleted: true };
+        break;
     }
-    // Later messages of a large review continue in the first one's thread (or the PR's).
-    const threadTs: string | null =
-      index === 0
-        ? content.threads
-          ? await ensureParent(row, content, deps)
-          : null
-        : (firstThreadTs ?? first?.ts ?? null);
-    const posted = await slack.postMessage(
-      channel,
-      message,
-      threadTs ? { threadTs, broadcast: index === 0 && (content.broadcast ?? false) } : {},
-    );
-    await conversations.saveMessage(channel, key, {
-      ts: posted.ts,
-      threadTs,
-      shownUpdatedAt: fingerprint,
-      deleted: false,
-    });
-    if (index === 0) firstThreadTs = threadTs;
-    first ??= posted;
-    what = what === "nothing" ? "posted" : what;
+    await conversations.saveMessage(channel, key, record);
+    if (change.index === 0) lead = record;
   }
-  const posted = first ?? { channel, ts: "" };
+
+  const posted = lead?.ts ? { channel, ts: lead.ts } : undefined;
   const lastSeen = rows.reduce((max, groupRow) => Math.max(max, groupRow.id), row.id);
-  await queue.completeGroup(channel, groupKey, lastSeen, posted, now());
-  return { posted, what };
+  await queue.completeGroup(channel, groupKey, lastSeen, { ts: posted?.ts }, now());
+  const acted = changes.find((change) => change.change !== "keep");
+  return acted
+    ? { posted, what: DONE[acted.change] }
+    : { posted, what: "nothing", reason: "Slack already shows this review as it is" };
 }
 
 async function applyConversation(
@@ -163,11 +180,14 @@ async function applyConversation(
   const itemKey = itemKeyOf(event);
   const shown = await conversations.getMessage(channel, itemKey);
   const change = decideMessageChange(event, shown, now());
-  const render = () => renderMessage(event, { mentions: content.mentions });
 
   switch (change.change) {
     case "none":
-      return { posted: { channel, ts: shown?.ts ?? "" }, what: "nothing", reason: change.reason };
+      return {
+        ...(shown?.ts ? { posted: { channel, ts: shown.ts } } : {}),
+        what: "nothing",
+        reason: change.reason,
+      };
     case "record_deletion":
       await conversations.saveMessage(channel, itemKey, {
         ts: null,
@@ -175,11 +195,7 @@ async function applyConversation(
         shownUpdatedAt: event.updatedAt,
         deleted: true,
       });
-      return {
-        posted: { channel, ts: "" },
-        what: "nothing",
-        reason: "deleted before it was shown",
-      };
+      return { what: "nothing", reason: "deleted before it was shown" };
     case "remove": {
       const tombstone = content.deleted !== "remove";
       if (tombstone) await slack.updateMessage(channel, change.ts, renderTombstone(event));
@@ -188,7 +204,11 @@ async function applyConversation(
       return { posted: { channel, ts: change.ts }, what: tombstone ? "tombstoned" : "removed" };
     }
     case "update":
-      await slack.updateMessage(channel, change.ts, render());
+      await slack.updateMessage(
+        channel,
+        change.ts,
+        renderMessage(event, { mentions: content.mentions }),
+      );
       await conversations.saveMessage(channel, itemKey, {
         ...shown!,
         shownUpdatedAt: event.updatedAt,
@@ -198,7 +218,7 @@ async function applyConversation(
       const threadTs = content.threads ? await ensureParent(row, content, deps) : null;
       const posted = await slack.postMessage(
         channel,
-        render(),
+        renderMessage(event, { mentions: content.mentions }),
         threadTs ? { threadTs, broadcast: content.broadcast ?? false } : {},
       );
       await conversations.saveMessage(channel, itemKey, {
@@ -212,21 +232,9 @@ async function applyConversation(
   }
 }
 
-/**
- * The parent message of the pull request's thread in this channel, posted now if missing, showing
- * the newest state known: the pull request's own news (kept even before any thread existed) or
- * what the comment's payload said. News that lands while the parent is being posted is applied
- * right after.
- */
-async function ensureParent(
-  row: OutboxRow,
-  content: ConversationContent,
-  { conversations, slack }: ApplyDeps,
-): Promise<string> {
-  const thread = await conversations.getThread(row.channel, row.thread_key);
-  if (thread?.parentTs) return thread.parentTs;
-  const { event } = content;
-  const fromComment: PullRequestUpdate = {
+/** Where the pull request stood as a comment's payload tells it, dated by the comment. */
+function stateFromComment(event: ConversationEvent): PullRequestUpdate {
+  return {
     repository: event.repository,
     pullRequest: {
       ...event.pullRequest,
@@ -235,23 +243,32 @@ async function ensureParent(
     },
     updatedAt: event.createdAt,
   };
-  const shown = newestUpdate(
-    fromComment,
+}
+
+/**
+ * The parent message a comment replies under in this channel, posted first if missing, showing
+ * the newest state known: the pull request's own news (kept even before any thread existed) or
+ * what the comment's payload said. News that lands while the parent is being posted is applied
+ * right after.
+ */
+async function ensureParent(
+  row: OutboxRow,
+  content: ConversationContent,
+  deps: ApplyDeps,
+): Promise<string> {
+  const { conversations, slack } = deps;
+  const thread = await conversations.getThread(row.channel, row.thread_key);
+  const newest = newestUpdate(
+    stateFromComment(content.event),
     await readPullRequestState(conversations, row.thread_key),
   )!;
-  const parent = await slack.postMessage(row.channel, renderParent(shown));
-  await conversations.saveThread(row.channel, row.thread_key, {
-    parentTs: parent.ts,
-    shownUpdatedAt: shown.updatedAt,
-  });
+  const change = decideParentChange(thread, newest, "thread");
+  if (change.change === "keep") return change.parentTs;
+  const parent = await slack.postMessage(row.channel, renderParent(change.show));
+  const posted: ThreadRecord = { parentTs: parent.ts, shownUpdatedAt: change.show.updatedAt };
+  await conversations.saveThread(row.channel, row.thread_key, posted);
   const latest = await readPullRequestState(conversations, row.thread_key);
-  if (latest && Date.parse(latest.updatedAt) > Date.parse(shown.updatedAt)) {
-    await slack.updateMessage(row.channel, parent.ts, renderParent(latest));
-    await conversations.saveThread(row.channel, row.thread_key, {
-      parentTs: parent.ts,
-      shownUpdatedAt: latest.updatedAt,
-    });
-  }
+  if (latest) await applyParentChange(row, decideParentChange(posted, latest, "news"), deps);
   return parent.ts;
 }
 
@@ -263,31 +280,37 @@ async function ensureParent(
 async function applyParentUpdate(
   row: OutboxRow,
   content: ParentContent,
-  { conversations, slack }: ApplyDeps,
+  deps: ApplyDeps,
 ): Promise<Applied> {
-  const thread = await conversations.getThread(row.channel, row.thread_key);
+  const thread = await deps.conversations.getThread(row.channel, row.thread_key);
   const newest = newestUpdate(
     content.update,
-    await readPullRequestState(conversations, row.thread_key),
+    await readPullRequestState(deps.conversations, row.thread_key),
   )!;
-  if (!thread?.parentTs) {
-    return {
-      posted: { channel: row.channel, ts: "" },
-      what: "nothing",
-      reason: "no parent message yet; it will show this state when posted",
-    };
+  return applyParentChange(row, decideParentChange(thread, newest, "news"), deps);
+}
+
+/** Edits the parent as the pull request's news decided, and records what it shows. */
+async function applyParentChange(
+  row: OutboxRow,
+  change: ParentForNews,
+  { conversations, slack }: ApplyDeps,
+): Promise<Applied> {
+  switch (change.change) {
+    case "update":
+      await slack.updateMessage(row.channel, change.parentTs, renderParent(change.show));
+      await conversations.saveThread(row.channel, row.thread_key, {
+        parentTs: change.parentTs,
+        shownUpdatedAt: change.show.updatedAt,
+      });
+      return { posted: { channel: row.channel, ts: change.parentTs }, what: "parent updated" };
+    case "keep":
+      return {
+        posted: { channel: row.channel, ts: change.parentTs },
+        what: "nothing",
+        reason: change.reason,
+      };
+    case "none":
+      return { what: "nothing", reason: change.reason };
   }
-  if (thread.shownUpdatedAt && Date.parse(newest.updatedAt) <= Date.parse(thread.shownUpdatedAt)) {
-    return {
-      posted: { channel: row.channel, ts: thread.parentTs },
-      what: "nothing",
-      reason: "a newer state of the pull request is shown",
-    };
-  }
-  await slack.updateMessage(row.channel, thread.parentTs, renderParent(newest));
-  await conversations.saveThread(row.channel, row.thread_key, {
-    parentTs: thread.parentTs,
-    shownUpdatedAt: newest.updatedAt,
-  });
-  return { posted: { channel: row.channel, ts: thread.parentTs }, what: "parent updated" };
 }

@@ -185,7 +185,7 @@ export function createWorker(options: WorkerOptions): Worker {
       const failure = describeSlackError(error, row.channel);
       if (GONE_CODES.has(failure.code)) {
         // Someone removed the message in Slack: there is nothing left to edit or delete.
-        await queue.markSent(row.id, { channel: row.channel, ts: "" }, now());
+        await queue.markSent(row.id, { channel: row.channel }, now());
         postLog.warn("the Slack message is gone (removed in Slack); nothing to change");
         return;
       }
@@ -195,10 +195,10 @@ export function createWorker(options: WorkerOptions): Worker {
     metrics.slackLatency.observe({ outcome: "ok" }, (now() - startedAt) / 1000);
     // Record Slack's answer at once: between Slack accepting the post and this line is the only
     // moment a crash can make a post appear twice.
-    await queue.markSent(row.id, applied.posted, now());
+    await queue.markSent(row.id, applied.posted ?? { channel: row.channel }, now());
     if (applied.what !== "nothing") metrics.postsSent.inc();
     postLog.info(
-      { ts: applied.posted.ts, deliveryId: row.delivery_id, reason: applied.reason },
+      { ts: applied.posted?.ts, deliveryId: row.delivery_id, reason: applied.reason },
       applied.what === "nothing" ? "nothing to change in Slack" : `${applied.what} in Slack`,
     );
     if (pause) {

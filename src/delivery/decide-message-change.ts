@@ -15,7 +15,9 @@ export type MessageChange =
 /**
  * Brings Slack's copy of a comment to GitHub's newest state, whatever order the deliveries came
  * in: the newest `updated_at` wins, a deletion is final, and an edit that arrives before its
- * creation posts the edited text (the creation then finds nothing newer to show).
+ * creation posts the edited text (the creation then finds nothing newer to show). A review and its
+ * line comments are one message and never come here: `decideGroupChange` fingerprints what they
+ * show, since reviews carry no edit time.
  */
 export function decideMessageChange(
   event: ConversationEvent,
@@ -34,13 +36,7 @@ export function decideMessageChange(
       ? { change: "none", reason: "an edit of an older comment that was never shown" }
       : { change: "post" };
   }
-  const newer =
-    event.updatedAt > shown.shownUpdatedAt ||
-    // Reviews carry no edit time: an edit of one replaces what is shown.
-    (event.updatedAt === shown.shownUpdatedAt &&
-      event.action === "edited" &&
-      event.kind === "review");
-  return newer
+  return event.updatedAt > shown.shownUpdatedAt
     ? { change: "update", ts: shown.ts }
     : { change: "none", reason: "Slack already shows this version or a newer one" };
 }

@@ -41,7 +41,11 @@ export interface SendQueue {
    * is being sent (by any replica), or if the channel's pace allows no message yet.
    */
   claim(post: ClaimTarget, now: number, options: ClaimOptions): Promise<boolean>;
-  markSent(id: number, posted: { channel: string; ts: string }, now: number): Promise<void>;
+  /**
+   * Slack has what the post carries. `posted.ts` is the message it made or changed; without one
+   * (nothing needed posting, or the message was gone) `slack_ts` stays NULL.
+   */
+  markSent(id: number, posted: { channel: string; ts?: string }, now: number): Promise<void>;
   /**
    * Back to pending until `retry.nextAttemptAt`; with `blockChannelUntil`, the channel is held
    * until then for every replica (a shorter hold never shortens a longer one).
@@ -68,7 +72,8 @@ export interface SendQueue {
     groupKey: string,
     /** Only posts up to this id: later ones arrived after the message was rendered. */
     upToId: number,
-    posted: { ts: string },
+    /** The group's first message, if Slack shows one. */
+    posted: { ts?: string },
     now: number,
   ): Promise<number>;
 }
@@ -271,7 +276,7 @@ export function createSendQueue(
           .set({
             status: "sent",
             slack_channel: posted.channel,
-            slack_ts: posted.ts,
+            slack_ts: posted.ts ?? null,
             sent_at: now,
             lease_until: null,
             last_error: null,
@@ -381,7 +386,7 @@ export function createSendQueue(
         .set({
           status: "sent",
           slack_channel: channel,
-          slack_ts: posted.ts,
+          slack_ts: posted.ts ?? null,
           sent_at: now,
           updated_at: now,
         })

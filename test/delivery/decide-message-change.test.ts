@@ -20,20 +20,21 @@ const EARLIER = "2024-06-01T09:30:00Z";
 const LATER = "2024-06-01T10:00:00Z";
 const TS = "1700000000.000002";
 
-/** A real normalized event of `kind`, as action `action` with the given times. */
+/**
+ * A real normalized comment or review comment, as action `action` with the given times. Reviews
+ * never come here: a review and its line comments are one message (see decide-group-change).
+ */
 function event(
   action: ConversationAction,
   times: { createdAt?: string; updatedAt?: string } = {},
-  kind: ConversationKind = "comment",
+  kind: Exclude<ConversationKind, "review"> = "comment",
 ): ConversationEvent {
   const normalized =
     kind === "comment"
       ? normalize["issue_comment.created"](loadPullRequestCommentFixture())
-      : kind === "review_comment"
-        ? normalize["pull_request_review_comment.created"](
-            loadFixture("pull_request_review_comment.created"),
-          )
-        : normalize["pull_request_review.submitted"](approval());
+      : normalize["pull_request_review_comment.created"](
+          loadFixture("pull_request_review_comment.created"),
+        );
   if (!normalized.event) throw new Error(`fixture was skipped: ${normalized.skipped}`);
   const createdAt = times.createdAt ?? CREATED;
   return {
@@ -42,14 +43,6 @@ function event(
     createdAt,
     updatedAt: times.updatedAt ?? times.createdAt ?? createdAt,
   };
-}
-
-/** The recorded review (a "commented" one without words, which is not carried) as an approval. */
-function approval() {
-  const payload = loadFixture("pull_request_review.submitted");
-  payload.review.state = "approved";
-  payload.review.body = "Ship it.";
-  return payload;
 }
 
 /** Slack shows the version of `shownUpdatedAt` under `TS`. */
@@ -151,19 +144,7 @@ const cases: Case[] = [
     expected: "update",
   },
   {
-    name: "a review's edit at the time shown (reviews carry no edit time): update",
-    event: event("edited", {}, "review"),
-    shown: shown(CREATED),
-    expected: "update",
-  },
-  {
-    name: "a review's submission delivered again at the time shown: nothing",
-    event: event("created", {}, "review"),
-    shown: shown(CREATED),
-    expected: "none",
-  },
-  {
-    name: "a comment's edit at the time shown: nothing (only reviews lack an edit time)",
+    name: "a comment's edit at the time shown (the same version again): nothing",
     event: event("edited"),
     shown: shown(CREATED),
     expected: "none",
@@ -207,12 +188,6 @@ const cases: Case[] = [
   {
     name: "a newer edit after a shown comment was removed: nothing",
     event: event("edited", { updatedAt: LATER }),
-    shown: shown(CREATED, { deleted: true }),
-    expected: "none",
-  },
-  {
-    name: "a review's edit after its message was removed: nothing",
-    event: event("edited", {}, "review"),
     shown: shown(CREATED, { deleted: true }),
     expected: "none",
   },
