@@ -13,6 +13,7 @@ import { load } from "./lib/load.js";
 import { buildDelivery } from "./lib/payload.js";
 import {
   freePort,
+  rssBytes,
   startByteCounter,
   startIpcChild,
   startServer,
@@ -24,6 +25,8 @@ import {
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const seconds = Number(process.argv[2] ?? 10);
+/** `--forged`: a flood of deliveries with a wrong signature instead of valid ones. */
+const forged = process.argv.includes("--forged");
 /** `--no-profile`: the same load without the profiler, whose sampling costs throughput. */
 const profiling = !process.argv.includes("--no-profile");
 
@@ -56,6 +59,7 @@ try {
       HOST: "127.0.0.1",
       PORT: String(port),
       METRICS_PORT: String(await freePort()),
+      ...(process.env.CHILD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.CHILD_NODE_OPTIONS } : {}),
       SLACK_BOT_TOKEN: "xoxb-bench-not-a-real-token",
       SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
       GHE_HOST: `127.0.0.1:${githubPort}`,
@@ -66,17 +70,32 @@ try {
     stdout: counter.stream,
   });
   await waitForPort(port, child);
+  const rssMb = () => Math.round(rssBytes(child.pid) / 1048576);
+  console.log(`RSS after start: ${rssMb()} MB`);
   const url = `http://127.0.0.1:${port}/api/github/webhooks`;
   await load({ url, delivery, signature: delivery.validSignature, connections: 50, seconds: 2 });
+  const cpuMs = () => {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    // utime and stime, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  const cpuBefore = cpuMs();
   const result = await load({
     url,
     delivery,
-    signature: delivery.validSignature,
+    signature: forged ? delivery.forgedSignature : delivery.validSignature,
     connections: 50,
     seconds,
   });
+  const cpuPerDelivery =
+    ((cpuMs() - cpuBefore) * 1000) / Math.max(1, forged ? result.non2xx : result.ok);
+  console.log(
+    `RSS after the load: ${rssMb()} MB; server CPU ${Math.round(cpuPerDelivery)} µs per delivery`,
+  );
   await stop(child, 10_000);
-  console.log(`valid rps ${Math.round(result.rps)}, p99 ${result.latencyMs.p99} ms, 2xx ${result.ok}, non-2xx ${result.non2xx}`);
+  console.log(
+    `valid rps ${Math.round(result.rps)}, p99 ${result.latencyMs.p99} ms, 2xx ${result.ok}, non-2xx ${result.non2xx}`,
+  );
   if (!profiling) process.exit(0);
   const file = readdirSync(directory).find((name) => name.endsWith(".cpuprofile"));
   if (!file) throw new Error("no profile was written");
@@ -90,7 +109,8 @@ try {
 function summarise(profile) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
   const self = new Map();
   const interval = (profile.endTime - profile.startTime) / profile.samples.length;
   for (const id of profile.samples) self.set(id, (self.get(id) ?? 0) + interval);

@@ -154,6 +154,19 @@ export function rssBytes(pid) {
   }
 }
 
+/**
+ * CPU time `pid` has used so far (user + system, every thread), in milliseconds, from /proc
+ * (Linux; clock ticks of 10 ms). A steadier measure than throughput on a shared machine.
+ */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples `rssBytes(pid)` every `intervalMs`; `peakSince(mark)` is the highest sample after it. */
 export function sampleRss(pid, intervalMs = 250) {
   const samples = [];
