@@ -28,4 +28,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "lib/main.js"]
+# The heap flags are npm start's (package.json): see the README's Performance section.
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=8", "lib/main.js"]

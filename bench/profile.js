@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { load } from "./lib/load.js";
 import { buildDelivery } from "./lib/payload.js";
+import { THREADLINE_ARGS } from "./lib/threadline-command.js";
 import {
   freePort,
   rssBytes,
@@ -23,7 +24,6 @@ import {
 } from "./lib/processes.js";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const seconds = Number(process.argv[2] ?? 10);
 /** `--forged`: a flood of deliveries with a wrong signature instead of valid ones. */
 const forged = process.argv.includes("--forged");
@@ -45,16 +45,13 @@ try {
   const counter = startByteCounter();
   const child = startServer({
     name: "threadline (profiled)",
-    args: [
-      ...(profiling ? ["--cpu-prof", `--cpu-prof-dir=${directory}`] : []),
-      `${ROOT}lib/main.js`,
-    ],
+    args: [...(profiling ? ["--cpu-prof", `--cpu-prof-dir=${directory}`] : []), ...THREADLINE_ARGS],
     env: {
       NODE_ENV: "production",
       APP_ID: "12345",
       PRIVATE_KEY: privateKey,
       WEBHOOK_SECRET: secret,
-      LOG_LEVEL: "info",
+      LOG_LEVEL: process.env.CHILD_LOG_LEVEL ?? "info",
       LOG_FORMAT: "json",
       HOST: "127.0.0.1",
       PORT: String(port),
@@ -89,10 +86,16 @@ try {
   });
   const cpuPerDelivery =
     ((cpuMs() - cpuBefore) * 1000) / Math.max(1, forged ? result.non2xx : result.ok);
+  if (process.env.PROFILE_SIGNAL) {
+    // For a diagnosis hook the profiled process may install (a heap snapshot, a forced GC).
+    child.kill(process.env.PROFILE_SIGNAL);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
   console.log(
     `RSS after the load: ${rssMb()} MB; server CPU ${Math.round(cpuPerDelivery)} µs per delivery`,
   );
   await stop(child, 10_000);
+  if (process.env.SHOW_STDERR) console.log(child.stderrTail());
   console.log(
     `valid rps ${Math.round(result.rps)}, p99 ${result.latencyMs.p99} ms, 2xx ${result.ok}, non-2xx ${result.non2xx}`,
   );

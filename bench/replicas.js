@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { boundedInt } from "./lib/knobs.js";
+import { THREADLINE_ARGS } from "./lib/threadline-command.js";
 import {
   createBenchStores,
   maskUrl,
@@ -34,8 +35,6 @@ import { loadSplit } from "./lib/split-load.js";
 import { sendSteady } from "./lib/steady.js";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const THREADLINE = `${ROOT}lib/main.js`;
 const RESULTS = fileURLToPath(new URL("results/replicas.json", import.meta.url));
 
 const SETTINGS = {
@@ -57,13 +56,19 @@ const BASELINE = {
   args: [`${BENCH_DIR}servers/bare-probot.js`],
 };
 const CONFIGS = [
-  { key: "sqlite1", label: "threadline SQLite", store: "sqlite", replicas: 1, args: [THREADLINE] },
+  {
+    key: "sqlite1",
+    label: "threadline SQLite",
+    store: "sqlite",
+    replicas: 1,
+    args: THREADLINE_ARGS,
+  },
   ...Array.from({ length: SETTINGS.maxReplicas }, (_, i) => ({
     key: `postgres${i + 1}`,
     label: "threadline PostgreSQL",
     store: "postgres",
     replicas: i + 1,
-    args: [THREADLINE],
+    args: THREADLINE_ARGS,
   })),
 ];
 

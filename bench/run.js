@@ -21,6 +21,7 @@ import {
 } from "./lib/end-to-end.js";
 import { countsDelta, fakeApiCounts } from "./lib/fake-apis-client.js";
 import { boundedInt } from "./lib/knobs.js";
+import { THREADLINE_ARGS } from "./lib/threadline-command.js";
 import { load } from "./lib/load.js";
 import { buildDelivery } from "./lib/payload.js";
 import { sendSteady } from "./lib/steady.js";
@@ -38,8 +39,6 @@ import {
 } from "./lib/processes.js";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const THREADLINE = `${ROOT}lib/main.js`;
 const RESULTS = fileURLToPath(new URL("results/latest.json", import.meta.url));
 
 const SETTINGS = {
@@ -72,7 +71,7 @@ const PER_SERVER_MAX_MS =
 const SERVERS = [
   { key: "bareHmac", label: "bare HMAC", args: [`${BENCH_DIR}servers/bare-hmac.js`] },
   { key: "bareProbot", label: "bare Probot", args: [`${BENCH_DIR}servers/bare-probot.js`] },
-  { key: "threadline", label: "threadline", args: [THREADLINE], outboxMetrics: true },
+  { key: "threadline", label: "threadline", args: THREADLINE_ARGS, outboxMetrics: true },
 ];
 const WATCHDOG_MS = SERVERS.length * PER_SERVER_MAX_MS + E2E_MAX_MS + 30_000;
 
@@ -249,7 +248,7 @@ async function measureEndToEnd({ env, secret, fakes, databaseUrl }) {
   const counter = startByteCounter();
   const child = startServer({
     name,
-    args: [THREADLINE],
+    args: THREADLINE_ARGS,
     env: {
       ...env,
       PORT: String(port),

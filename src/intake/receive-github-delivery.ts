@@ -59,23 +59,18 @@ export function createGitHubIntake(
   const { orderWindowMs, reviewWaitMs } = options;
 
   return async function receiveGitHubDelivery(delivery) {
-    if (await intake.hasDelivery(delivery.id)) {
+    const { id, name: eventName } = delivery;
+    if (await intake.hasDelivery(id)) {
       metrics.deliveriesReceived.inc({ outcome: "duplicate" });
-      log.info(
-        { deliveryId: delivery.id, event: delivery.name },
-        "delivery seen before; nothing added",
-      );
+      log.info({ deliveryId: id, event: eventName }, "delivery seen before; nothing added");
       return "duplicate";
     }
-    const payload = delivery.payload as { action?: unknown; installation?: { id?: unknown } };
-    const name =
-      typeof payload.action === "string" ? `${delivery.name}.${payload.action}` : delivery.name;
-    const decision = await decide(
-      eventOf(delivery, name, payload.installation?.id),
-      handlers.get(name) ?? handlers.get(delivery.name) ?? [],
-    );
+    // The payload is read only to decide; nothing below holds it while the write commits, so it
+    // dies young instead of filling the old generation under load.
+    const decision = await decideAbout(delivery);
+    const name = decision.name;
     const receivedAt = now();
-    const record = { deliveryId: delivery.id, event: name, receivedAt };
+    const record = { deliveryId: id, event: name, receivedAt };
 
     if ("posts" in decision && decision.posts.length > 0) {
       const added = await intake.enqueue(
@@ -93,10 +88,7 @@ export function createGitHubIntake(
         return "accepted";
       }
       // The same delivery arrived twice at once, and the other copy queued its posts.
-      log.info(
-        { deliveryId: delivery.id, event: name },
-        "delivery was already queued; nothing added",
-      );
+      log.info({ deliveryId: id, event: name }, "delivery was already queued; nothing added");
       metrics.deliveriesReceived.inc({ outcome: "duplicate" });
       return "duplicate";
     }
@@ -109,6 +101,18 @@ export function createGitHubIntake(
     metrics.deliveriesReceived.inc({ outcome: firstSeen ? "ignored" : "duplicate" });
     return firstSeen ? "accepted" : "duplicate";
   };
+
+  /** What the handlers decided about the delivery, and its full event name. */
+  async function decideAbout(delivery: GitHubDelivery): Promise<Decision & { name: string }> {
+    const payload = delivery.payload as { action?: unknown; installation?: { id?: unknown } };
+    const name =
+      typeof payload.action === "string" ? `${delivery.name}.${payload.action}` : delivery.name;
+    const decision = await decide(
+      eventOf(delivery, name, payload.installation?.id),
+      handlers.get(name) ?? handlers.get(delivery.name) ?? [],
+    );
+    return { ...decision, name };
+  }
 
   /** The delivery as handlers see it; its Octokit and its child logger are made on first use. */
   function eventOf(delivery: GitHubDelivery, name: string, installationId: unknown): GitHubEvent {

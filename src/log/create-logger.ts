@@ -15,13 +15,33 @@ export interface LoggerOptions {
   destination?: { write(line: string): unknown };
 }
 
+/** How long a log line may wait in the buffer before it is written. */
+const LOG_FLUSH_MS = 100;
+
+/**
+ * Standard output, written in batches: under a flood of refusals (each logged as a line) a write
+ * per line would cost more than refusing. Lines wait until 4 KB have gathered or for at most
+ * LOG_FLUSH_MS, and pino writes what is left when the process exits.
+ */
+function bufferedStdout() {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      // A write is in flight (it takes the buffer with it) or stdout is closing: next time.
+    }
+  }, LOG_FLUSH_MS).unref();
+  return destination;
+}
+
 /**
  * A pino logger whose every output line passes through the secret redactor last, after pretty
  * printing, so nothing (an error's message, a library's debug output) can carry a secret out.
  */
 export async function createLogger(options: LoggerOptions): Promise<Logger> {
   const redact = createSecretRedactor(options.secrets);
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const destination = options.destination ?? bufferedStdout();
   const redactingDestination = {
     write(line: string) {
       destination.write(redact(line));

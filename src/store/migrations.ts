@@ -186,6 +186,15 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("threads").dropColumn("pull_request_updated_at").execute();
       },
     },
+    "0009_outbox_fewer_indexes": {
+      async up(db: Kysely<unknown>) {
+        // Every query the queue, the intake and the operator run is served by outbox_waiting
+        // (app, status, channel, thread, order, id), outbox_group and the primary key; these two
+        // were read by none (checked with EXPLAIN on both databases) and cost every insert.
+        await db.schema.dropIndex("outbox_due").execute();
+        await db.schema.dropIndex("outbox_thread").execute();
+      },
+    },
   };
 }
 
