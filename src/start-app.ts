@@ -130,7 +130,7 @@ export async function startApp(
     octokitFor: (installationId) => probot.auth(installationId),
     log: log.child({ name: "intake" }),
     metrics,
-    onQueued: () => worker.wake(),
+    onQueued: (dueAt) => worker.wake(dueAt),
     orderWindowMs: settings.orderWindowMs,
     reviewWaitMs: settings.reviewWaitMs,
     now,

@@ -46,8 +46,11 @@ export interface PauseState {
 
 export interface Worker {
   start(): void;
-  /** Looks for work now (a delivery was just queued). */
-  wake(): void;
+  /**
+   * A delivery was just queued, its posts due at `dueAt` (after the order window): look then,
+   * not at the next poll. Without `dueAt`, look now.
+   */
+  wake(dueAt?: number): void;
   /** Stops claiming and waits up to `graceMs` for posts in flight. */
   stop(graceMs: number): Promise<void>;
   /** Set while sending is paused because Slack refused the token. */
@@ -85,7 +88,26 @@ export function createWorker(options: WorkerOptions): Worker {
   let tickAgain = false;
   let pause: PauseState | undefined;
   let nextProbeAt = 0;
-  let wakeScheduled = false;
+  /** When wake() asked for looks: due times, in WAKE_DELAY_MS steps; the earliest has a timer. */
+  const wakeAts = new Set<number>();
+  let wakeTimer: { at: number; timer: NodeJS.Timeout } | undefined;
+  const armWake = () => {
+    if (!running || pause || wakeAts.size === 0) return;
+    const at = Math.min(...wakeAts);
+    if (wakeTimer && wakeTimer.at <= at) return;
+    if (wakeTimer) clearTimeout(wakeTimer.timer);
+    const timer = setTimeout(
+      () => {
+        wakeTimer = undefined;
+        const reached = now();
+        for (const due of wakeAts) if (due <= reached) wakeAts.delete(due);
+        void tick();
+        armWake();
+      },
+      Math.max(0, at - now()),
+    ).unref();
+    wakeTimer = { at, timer };
+  };
   let nextReclaimAt = 0;
 
   const schedule = (delayMs: number) => {
@@ -271,20 +293,19 @@ export function createWorker(options: WorkerOptions): Worker {
       running = true;
       schedule(0);
     },
-    wake() {
-      // Under a burst of deliveries, one look every few milliseconds is plenty: Slack's pace is
-      // a message per second per channel.
-      if (running && !pause && !wakeScheduled) {
-        wakeScheduled = true;
-        setTimeout(() => {
-          wakeScheduled = false;
-          void tick();
-        }, WAKE_DELAY_MS);
-      }
+    wake(dueAt) {
+      if (!running || pause) return;
+      // Under a burst of deliveries, one look per step is plenty: deliveries queued together are
+      // due together (the order window), and Slack's pace is a message per second per channel.
+      // Looking before the posts are due would find nothing, at the cost of a query.
+      const at = Math.max(now(), dueAt ?? 0) + WAKE_DELAY_MS;
+      wakeAts.add(Math.ceil(at / WAKE_DELAY_MS) * WAKE_DELAY_MS);
+      armWake();
     },
     async stop(graceMs) {
       running = false;
       if (timer) clearTimeout(timer);
+      if (wakeTimer) clearTimeout(wakeTimer.timer);
       const pending = [...inFlight.values()];
       if (pending.length === 0) return;
       let timedOut = false;

@@ -28,8 +28,8 @@ export interface GitHubIntakeOptions {
   octokitFor: (installationId: number | undefined) => Promise<GitHubOctokit>;
   log: Logger;
   metrics: Pick<Metrics, "deliveriesReceived">;
-  /** Told when posts were recorded, so the worker need not wait for its next look. */
-  onQueued: () => void;
+  /** Told when posts were recorded and when they are due, so the worker looks then. */
+  onQueued: (dueAt: number) => void;
   /**
    * Posts wait this long before they may be sent, so a comment whose delivery arrives a moment
    * late still goes out before a later comment of the same pull request.
@@ -84,7 +84,7 @@ export function createGitHubIntake(
       );
       if (added > 0) {
         metrics.deliveriesReceived.inc({ outcome: "queued" });
-        onQueued();
+        onQueued(receivedAt + orderWindowMs);
         return "accepted";
       }
       // The same delivery arrived twice at once, and the other copy queued its posts.

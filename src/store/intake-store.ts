@@ -1,7 +1,3 @@
-import type { Kysely } from "kysely";
-import { createGroupCommit } from "./group-commit.js";
-import type { Database } from "./schema.js";
-
 /** One post for one channel, as the intake hands it over: the store keeps `content` as JSON. */
 export interface NewPost {
   channel: string;
@@ -27,7 +23,8 @@ export interface DeliveryRecord {
 
 /**
  * What answering GitHub needs: is a delivery known, and recording one durably with its posts.
- * Every write commits before it resolves; writes arriving together share one commit.
+ * Every write commits before it resolves; writes arriving together share one commit. Each
+ * database has its own writer, tuned to it: sqlite-intake-store.ts, postgres-intake-store.ts.
  */
 export interface IntakeStore {
   hasDelivery(deliveryId: string): Promise<boolean>;
@@ -41,81 +38,4 @@ export interface IntakeStore {
    * when the delivery was already recorded (it queued posts).
    */
   recordIgnored(delivery: DeliveryRecord): Promise<boolean>;
-}
-
-export function createIntakeStore(db: Kysely<Database>, appId: number): IntakeStore {
-  const commits = createGroupCommit(db);
-
-  const insertDelivery = (
-    executor: Kysely<Database>,
-    delivery: DeliveryRecord,
-    outcome: "queued" | "ignored",
-  ) =>
-    executor
-      .insertInto("deliveries")
-      .values({
-        app_id: appId,
-        delivery_id: delivery.deliveryId,
-        event: delivery.event,
-        outcome,
-        received_at: delivery.receivedAt,
-        explanation:
-          delivery.explanation === undefined ? null : JSON.stringify(delivery.explanation),
-      })
-      .onConflict((conflict) => conflict.columns(["app_id", "delivery_id"]).doNothing())
-      .execute();
-
-  const enqueueIn = async (
-    trx: Kysely<Database>,
-    delivery: DeliveryRecord,
-    posts: readonly NewPost[],
-    notBefore: number,
-  ): Promise<number> => {
-    await insertDelivery(trx, delivery, posts.length > 0 ? "queued" : "ignored");
-    if (posts.length === 0) return 0;
-    const result = await trx
-      .insertInto("outbox")
-      .values(
-        posts.map((post) => ({
-          app_id: appId,
-          delivery_id: delivery.deliveryId,
-          channel: post.channel,
-          thread_key: post.threadKey,
-          order_key: post.orderKey,
-          content: JSON.stringify(post.content),
-          group_key: post.groupKey ?? null,
-          status: "pending" as const,
-          attempts: 0,
-          next_attempt_at: post.notBefore ?? notBefore,
-          created_at: delivery.receivedAt,
-          updated_at: delivery.receivedAt,
-        })),
-      )
-      .onConflict((conflict) => conflict.columns(["app_id", "delivery_id", "channel"]).doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0);
-  };
-
-  return {
-    async hasDelivery(deliveryId) {
-      const row = await db
-        .selectFrom("deliveries")
-        .select("delivery_id")
-        .where("app_id", "=", appId)
-        .where("delivery_id", "=", deliveryId)
-        .executeTakeFirst();
-      return row !== undefined;
-    },
-
-    enqueue(delivery, posts, notBefore) {
-      return commits.submit((trx) => enqueueIn(trx, delivery, posts, notBefore));
-    },
-
-    recordIgnored(delivery) {
-      return commits.submit(async (trx) => {
-        const [result] = await insertDelivery(trx, delivery, "ignored");
-        return Number(result?.numInsertedOrUpdatedRows ?? 0) > 0;
-      });
-    },
-  };
 }

@@ -4,10 +4,11 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from "kysely";
 import pg from "pg";
 import { createConversationMap, type ConversationMap } from "./conversation-map.js";
-import { createIntakeStore, type IntakeStore } from "./intake-store.js";
+import type { IntakeStore } from "./intake-store.js";
 import { createMigrationProvider, type Dialect } from "./migrations.js";
 import { createOutboxOperations, type OutboxOperations } from "./outbox-operations.js";
 import type { Database } from "./schema.js";
+import { createPostgresIntakeStore } from "./postgres-intake-store.js";
 import { createSendQueue, type SendQueue } from "./send-queue.js";
 import { createSqliteIntakeStore } from "./sqlite-intake-store.js";
 import { createSharedState, type SharedState } from "./shared-state.js";
@@ -90,7 +91,12 @@ export interface OpenStoreOptions {
 function createDatabase(
   location: StoreLocation,
   options: OpenStoreOptions,
-): { db: Kysely<Database>; dialect: Dialect; sqlite?: SqliteDatabase.Database } {
+): {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  sqlite?: SqliteDatabase.Database;
+  pool?: pg.Pool;
+} {
   if (location.kind === "sqlite") {
     const sqlite = openSqlite(location.path);
     return {
@@ -111,6 +117,7 @@ function createDatabase(
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     dialect: "postgres",
+    pool,
   };
 }
 
@@ -124,7 +131,7 @@ export async function openStore(
   appId: number,
   options: OpenStoreOptions = {},
 ): Promise<Store> {
-  const { db, dialect, sqlite } = createDatabase(location, options);
+  const { db, dialect, sqlite, pool } = createDatabase(location, options);
   const where = describeStoreLocation(location);
   // The schema the tables live in (the first of the search_path): Kysely's migration bookkeeping
   // must sit there too, not be mistaken for another schema's in the same database.
@@ -156,8 +163,10 @@ export async function openStore(
     );
   }
   return {
-    // Answering GitHub waits on the intake: on SQLite it has prepared statements of its own.
-    intake: sqlite ? createSqliteIntakeStore(db, sqlite, appId) : createIntakeStore(db, appId),
+    // Answering GitHub waits on the intake: each database has a writer of its own for it.
+    intake: sqlite
+      ? createSqliteIntakeStore(db, sqlite, appId)
+      : createPostgresIntakeStore(pool!, appId),
     // One process owns an SQLite file; a PostgreSQL database is shared by every replica.
     queue: createSendQueue(db, appId, { exclusive: dialect === "sqlite" }),
     conversations: createConversationMap(db, appId),
