@@ -1,6 +1,7 @@
 /**
  * `npm run bench:render`: rendering time for comments built to defeat a renderer (unclosed tags,
- * runs of emphasis markers, brackets, quotes, list markers, backticks) at GitHub's maximum size,
+ * runs of emphasis markers, brackets, quotes, list markers, backticks, large HTML tables, nested
+ * and deeply nested `<details>`) at GitHub's maximum size,
  * against plain prose of the same size rendered in the same run. Each is also rendered at a quarter
  * of that size: linear work grows about 4× from there, a renderer that backtracks or rescans grows
  * 16× or more. In-process, no network. See bench/README.md.
@@ -35,6 +36,20 @@ const COMMENTS = {
   "nested quotes": (size) => "> ".repeat(size / 2),
   "list markers": (size) => "- ".repeat(size / 2),
   backticks: (size) => "`".repeat(size),
+  "large HTML table": (size) =>
+    "<table>\n<tr><th>File</th><th>Lines</th><th>Covered</th></tr>\n" +
+    repeatTo("<tr><td>src/a.ts</td><td>10</td><td>30 out of 30</td></tr>\n", size - 70) +
+    "</table>",
+  // Twenty levels, as deep as any bot nests, again and again: the real HTML path throughout.
+  "nested <details>": (size) =>
+    repeatTo(
+      "<details><summary>level</summary>\n\ntext :tada: #12\n\n".repeat(20) +
+        "</details>\n".repeat(20),
+      size,
+    ),
+  // Thousands of levels: past the cap, shown as the escaped source.
+  "deeply nested <details>": (size) =>
+    repeatTo("<details><summary>level</summary>\n\ntext\n\n", size),
 };
 
 function commentEvent(body) {

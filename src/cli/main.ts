@@ -6,6 +6,8 @@
  *
  * `threadline doctor`: checks the install through GitHub's and Slack's APIs. It reads every
  * setting the App reads, secrets included, and prints only through the App's secret redactor.
+ *
+ * `threadline preview`: renders a comment as the App would send it to Slack; reads no setting.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -57,4 +59,25 @@ async function doctor(): Promise<number> {
   });
 }
 
-process.exitCode = argv[0] === "doctor" ? await doctor() : await outbox();
+async function preview(): Promise<number> {
+  // Loaded only here: rendering needs no store, no setting and no network.
+  const { runPreviewCommand } = await import("./preview/run-preview-command.js");
+  const { readFile } = await import("node:fs/promises");
+  return runPreviewCommand(argv.slice(1), {
+    readFile: (path) => readFile(path, "utf8"),
+    readStdin: async () => {
+      // Decoded as a stream, so a character split between two chunks stays whole.
+      process.stdin.setEncoding("utf8");
+      let text = "";
+      for await (const chunk of process.stdin) text += chunk as string;
+      return text;
+    },
+    stdinIsTerminal: process.stdin.isTTY === true,
+    now: () => new Date(),
+    write: (line) => process.stdout.write(`${line}\n`),
+    warn: (line) => process.stderr.write(`${line}\n`),
+  });
+}
+
+process.exitCode =
+  argv[0] === "doctor" ? await doctor() : argv[0] === "preview" ? await preview() : await outbox();

@@ -71,6 +71,12 @@ export const configSchema = z.strictObject({
   broadcast: z.boolean().default(false),
   /** A comment deleted on GitHub: `tombstone` leaves "comment deleted" in its place, `remove` deletes it. */
   deleted: z.enum(["tombstone", "remove"]).default("tombstone"),
+  /**
+   * A `<details>` block in a comment (bots fold long reports into them): `collapse` shows its
+   * summary and how many lines it hides, linked to the comment, as GitHub shows it closed;
+   * `show` shows the whole body under the summary.
+   */
+  details: z.enum(["show", "collapse"]).default("collapse"),
   /** GitHub login -> Slack member ID, so `@login` in a comment becomes a real Slack mention. */
   mentions: z.record(z.string().min(1), slackMember).default({}),
 });

@@ -103,7 +103,10 @@ async function applyGroup(
   const group = decideReviewGroup(
     rows.map((groupRow) => JSON.parse(groupRow.content) as PostContent),
   );
-  const messages = renderReviewGroup(group, { mentions: content.mentions });
+  const messages = renderReviewGroup(group, {
+    mentions: content.mentions,
+    details: content.details,
+  });
   const shown = await readShownChunks(conversations, channel, groupKey, messages.length);
   const changes = decideGroupChange(messages, shown, content.deleted ?? "tombstone");
 
@@ -207,7 +210,7 @@ async function applyConversation(
       await slack.updateMessage(
         channel,
         change.ts,
-        renderMessage(event, { mentions: content.mentions }),
+        renderMessage(event, { mentions: content.mentions, details: content.details }),
       );
       await conversations.saveMessage(channel, itemKey, {
         ...shown!,
@@ -218,7 +221,7 @@ async function applyConversation(
       const threadTs = content.threads ? await ensureParent(row, content, deps) : null;
       const posted = await slack.postMessage(
         channel,
-        renderMessage(event, { mentions: content.mentions }),
+        renderMessage(event, { mentions: content.mentions, details: content.details }),
         threadTs ? { threadTs, broadcast: content.broadcast ?? false } : {},
       );
       await conversations.saveMessage(channel, itemKey, {

@@ -19,6 +19,8 @@ export interface ConversationContent {
   threads?: boolean;
   broadcast?: boolean;
   deleted?: ThreadlineConfig["deleted"];
+  /** `details:` (rows written before it existed lack it: collapse). */
+  details?: ThreadlineConfig["details"];
 }
 
 /** A pull request's news, for the parent message of its thread in a channel. */

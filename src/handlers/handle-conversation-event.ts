@@ -86,6 +86,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
       threads: config?.threads ?? true,
       broadcast: config?.broadcast ?? false,
       deleted: config?.deleted ?? "tombstone",
+      details: config?.details ?? "collapse",
     };
     const threadKey = pullRequest;
     // A review and the line comments submitted with it become one message.

@@ -68,17 +68,20 @@ function countFences(text: string): number {
   return text.split(FENCE).length - 1;
 }
 
-/** What stands before the fence on its line (a quote's `> `, a list's indent), to repeat it. */
+/** What stands before the fence on its line (a quote's `> │ `, a list's indent), to repeat it. */
 function fencePrefix(head: string): string {
   const at = head.lastIndexOf(FENCE);
   const prefix = head.slice(head.lastIndexOf("\n", at) + 1, at);
-  return /^[\s>]*$/.test(prefix) ? prefix : "";
+  return /^[\s>│]*$/.test(prefix) ? prefix : "";
 }
 
-/** The quote marker of the line being cut, so a line split mid-way stays in its quote. */
+/**
+ * The quote markers of the line being cut (`> `, and the `│ ` of a quote inside it), so a line
+ * split mid-way stays in its quote.
+ */
 function quotePrefix(head: string): string {
   const line = head.slice(head.lastIndexOf("\n") + 1);
-  return /^(?:> ?)+/.exec(line)?.[0] ?? "";
+  return /^>(?: ?│)* ?/.exec(line)?.[0] ?? "";
 }
 
 /**

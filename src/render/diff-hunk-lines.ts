@@ -1,4 +1,5 @@
 import type { ReviewCommentLocation } from "../events/conversation-event.js";
+import { normalizeLineEndings } from "./normalize-line-endings.js";
 import { truncateText } from "./truncate-text.js";
 
 /** Lines shown above a single-line comment, so the reader sees what it is about. */
@@ -10,8 +11,7 @@ export const EXCERPT_MAX_LINE_LENGTH = 160;
 
 /** The hunk's diff lines (`+`, `-` or space first) without its `@@` header or "\ No newline" notes. */
 function bodyLines(diffHunk: string): string[] {
-  return diffHunk
-    .replace(/\r\n?/g, "\n")
+  return normalizeLineEndings(diffHunk)
     .split("\n")
     .filter((line) => !line.startsWith("@@") && !line.startsWith("\\"));
 }
@@ -49,14 +49,25 @@ function lastLinesOnSide(
 
 /**
  * The diff lines to show above a review comment, prefixes kept: a few lines of context ending at
- * the commented line, or the commented range of a multi-line comment, capped.
+ * the commented line, or the commented range of a multi-line comment, capped. With
+ * `aboveCommented` (a suggestion already shows the commented lines as the ones it replaces), only
+ * the context above them, so no line is shown twice.
  */
-export function diffExcerptLines(location: ReviewCommentLocation): string[] {
-  const count = Math.min(
+export function diffExcerptLines(
+  location: ReviewCommentLocation,
+  { aboveCommented = false }: { aboveCommented?: boolean } = {},
+): string[] {
+  let lines = bodyLines(location.diffHunk);
+  let count = Math.min(
     Math.max(commentedLineCount(location), EXCERPT_CONTEXT_LINES),
     EXCERPT_MAX_LINES,
   );
-  return lastLinesOnSide(bodyLines(location.diffHunk), location.side, count)
+  if (aboveCommented) {
+    const commented = lastLinesOnSide(lines, location.side, commentedLineCount(location));
+    lines = lines.slice(0, lines.length - commented.length);
+    count = EXCERPT_CONTEXT_LINES;
+  }
+  return lastLinesOnSide(lines, location.side, count)
     .slice(-EXCERPT_MAX_LINES - EXCERPT_CONTEXT_LINES)
     .map((line) => truncateText(line, EXCERPT_MAX_LINE_LENGTH));
 }

@@ -10,12 +10,16 @@ export const FALLBACK_EXCERPT_LENGTH = 150;
 /**
  * The message's top-level `text`: one plain line for notifications and screen readers, such as
  * "Codertocat commented on Codertocat/Hello-World#1: You are totally right!". Escaped like every
- * other text, since Slack reads `<!channel>` in it too.
+ * other text, since Slack reads `<!channel>` in it too. `plainBody` is the comment's words as
+ * the message shows them (the renderer passes its own, so the two agree).
  */
-export function fallbackText(event: ConversationEvent): string {
+export function fallbackText(
+  event: ConversationEvent,
+  plainBody: string = markdownToPlainText(event.body),
+): string {
   const { author, repository, pullRequest } = event;
   const where = `${repository.fullName}#${pullRequest.number}`;
-  const excerpt = truncateText(markdownToPlainText(event.body), FALLBACK_EXCERPT_LENGTH);
+  const excerpt = truncateText(plainBody, FALLBACK_EXCERPT_LENGTH);
   const what =
     excerpt === ""
       ? ` “${truncateText(pullRequest.title, FALLBACK_EXCERPT_LENGTH)}”`

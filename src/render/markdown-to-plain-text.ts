@@ -1,67 +1,70 @@
-import type { PhrasingContent, RootContent } from "mdast";
-import { htmlToPlainText } from "./html-to-mrkdwn.js";
-import { parseMarkdown } from "./parse-markdown.js";
+import type { Element, Root } from "hast";
+import {
+  hiddenLineCount,
+  hiddenLinesLabel,
+  showsDetails,
+  type HastToMrkdwnOptions,
+} from "./hast-to-mrkdwn.js";
+import {
+  CLOSED_DETAILS,
+  hastToPlainText,
+  summaryOf,
+  summaryText,
+  type PlainTextOptions,
+} from "./hast-text.js";
+import { normalizeLineEndings } from "./normalize-line-endings.js";
+import { parseComment } from "./parse-comment.js";
 
-/** The words of inline content with all formatting gone, for link labels and table grids. */
-export function phrasingToPlainText(nodes: readonly PhrasingContent[]): string {
-  return nodes
-    .map((node): string => {
-      switch (node.type) {
-        case "text":
-        case "inlineCode":
-          return node.value;
-        case "image":
-        case "imageReference":
-          return node.alt ?? "";
-        case "break":
-          return " ";
-        case "html":
-          return htmlToPlainText(node.value);
-        case "footnoteReference":
-          return `[^${node.label ?? node.identifier}]`;
-        default:
-          return "children" in node ? phrasingToPlainText(node.children) : "";
-      }
-    })
-    .join("");
+/** What the notification needs to say of a `<details>` what the message shows of it. */
+export type PlainTextDetailsOptions = Pick<
+  HastToMrkdwnOptions,
+  "details" | "mentions" | "serverUrl" | "repository"
+>;
+
+/** How the notification shows a `<details>`: as the message does (summary, and what it hides). */
+function detailsText(details: Element, options: PlainTextDetailsOptions): string {
+  if (showsDetails(details, options.details)) {
+    const summary = summaryOf(details);
+    const body = details.children.filter((child) => child !== summary);
+    return `${summaryText(details)} ${hastToPlainText(body, plainOptions(options))}`;
+  }
+  const hidden = hiddenLineCount(details, {
+    ...options,
+    renderSuggestion: () => "(suggested change)",
+  });
+  return `${CLOSED_DETAILS} ${summaryText(details)}${hidden > 0 ? ` (${hiddenLinesLabel(hidden)})` : ""}`;
 }
 
-function blocksToPlainText(nodes: readonly RootContent[]): string {
-  return nodes
-    .map((node): string => {
-      switch (node.type) {
-        case "paragraph":
-        case "heading":
-        case "tableCell":
-          return phrasingToPlainText(node.children);
-        case "code":
-          return node.lang?.toLowerCase() === "suggestion" ? "(suggested change)" : node.value;
-        case "html":
-          return htmlToPlainText(node.value);
-        case "thematicBreak":
-        case "definition":
-          return "";
-        default:
-          return "children" in node ? blocksToPlainText(node.children as RootContent[]) : "";
-      }
-    })
-    .join(" ");
+/**
+ * A parsed comment's words as one line of plain text, markup gone, for a notification; table
+ * cells stay apart, and a `<details>` reads as the message shows it. Not escaped.
+ */
+export function commentTreeToPlainText(tree: Root, options: PlainTextDetailsOptions): string {
+  return hastToPlainText(tree.children, plainOptions(options));
+}
+
+function plainOptions(options: PlainTextDetailsOptions): PlainTextOptions {
+  return {
+    details: (details) => detailsText(details, options),
+    scope: { serverUrl: options.serverUrl, repository: options.repository },
+  };
 }
 
 /**
  * A comment's words as one line of plain text, markup gone, for a notification. The result is
  * not escaped; the caller escapes it for where it goes.
  */
-export function markdownToPlainText(markdown: string): string {
-  let text: string;
+export function markdownToPlainText(
+  markdown: string,
+  options: PlainTextDetailsOptions = { details: "collapse", mentions: {}, serverUrl: "" },
+): string {
   try {
-    text = blocksToPlainText(parseMarkdown(markdown).children);
+    return commentTreeToPlainText(parseComment(markdown), options);
   } catch (error) {
     // Nesting deep enough to exhaust the stack: the source is the next best summary.
     if (!(error instanceof RangeError)) {
       throw error;
     }
-    text = markdown;
+    return normalizeLineEndings(markdown).replace(/\s+/g, " ").trim();
   }
-  return text.replace(/\s+/g, " ").trim();
 }

@@ -19,14 +19,27 @@ import { diffLineUrl } from "./diff-line-url.js";
 import { escapeMrkdwnText } from "./escape-mrkdwn.js";
 import { fallbackText } from "./fallback-text.js";
 import { fitToSlackLimits, SLACK_LIMITS } from "./fit-to-slack-limits.js";
-import { markdownToMrkdwn } from "./markdown-to-mrkdwn.js";
+import {
+  commentTreeToMrkdwn,
+  sourceChunks,
+  type DetailsMode,
+  type MarkdownToMrkdwnOptions,
+} from "./markdown-to-mrkdwn.js";
+import { commentTreeToPlainText } from "./markdown-to-plain-text.js";
+import { normalizeLineEndings } from "./normalize-line-endings.js";
+import { parseComment } from "./parse-comment.js";
 import { slackLink, slackUrl } from "./slack-link.js";
-import { suggestionToMrkdwn } from "./suggestion-to-mrkdwn.js";
+import { suggestionShowsReplacedLines, suggestionToMrkdwn } from "./suggestion-to-mrkdwn.js";
 
 /** What rendering needs besides the event. */
 export interface RenderOptions {
   /** GitHub login -> Slack user id, from the repository's config. */
   mentions: Record<string, string>;
+  /**
+   * `details:` from the repository's config: a `<details>` block shows its summary only
+   * (`collapse`, the default, as on GitHub) or its whole body (`show`).
+   */
+  details?: DetailsMode | undefined;
 }
 
 /** Reviews lead with their verdict, the thing a reader scans for. */
@@ -84,8 +97,15 @@ function locationLabel(location: ReviewCommentLocation): string {
     : `${path}:${line}`;
 }
 
-/** The file and line linked to the diff, and the lines of the diff the comment is about. */
-function locationBlocks(event: ConversationEvent, location: ReviewCommentLocation): Block[] {
+/**
+ * The file and line linked to the diff, and the lines of the diff the comment is about (only those
+ * above them when a suggestion already shows them as the lines it replaces).
+ */
+function locationBlocks(
+  event: ConversationEvent,
+  location: ReviewCommentLocation,
+  suggestionShowsLines: boolean,
+): Block[] {
   const link = slackLink(diffLineUrl(event.pullRequest.htmlUrl, location), locationLabel(location));
   if (location.inReplyToId !== null) {
     // A reply in a line's conversation: the comment it answers already showed the diff, so point
@@ -96,7 +116,7 @@ function locationBlocks(event: ConversationEvent, location: ReviewCommentLocatio
     );
     return [context(`↪ replying to ${answered} on ${link}`)];
   }
-  const excerpt = diffExcerptLines(location);
+  const excerpt = diffExcerptLines(location, { aboveCommented: suggestionShowsLines });
   return excerpt.length === 0
     ? [context(link)]
     : [
@@ -108,6 +128,29 @@ function locationBlocks(event: ConversationEvent, location: ReviewCommentLocatio
       ];
 }
 
+/** The comment as mrkdwn chunks and as the plain words of its notification, from one parse. */
+function renderBody(
+  body: string,
+  options: MarkdownToMrkdwnOptions,
+): { chunks: string[]; plain: string } {
+  try {
+    const tree = parseComment(body);
+    return {
+      chunks: commentTreeToMrkdwn(tree, options),
+      plain: commentTreeToPlainText(tree, { ...options, details: options.details ?? "collapse" }),
+    };
+  } catch (error) {
+    // Nesting too deep to render in good time still shows, as the comment's escaped source.
+    if (error instanceof RangeError) {
+      return {
+        chunks: sourceChunks(body, options),
+        plain: normalizeLineEndings(body).replace(/\s+/g, " ").trim(),
+      };
+    }
+    throw error;
+  }
+}
+
 /**
  * The Slack message for one GitHub conversation event: a header with the author and pull request,
  * for a line comment the file, line and diff excerpt, the body as mrkdwn within Slack's limits,
@@ -116,17 +159,26 @@ function locationBlocks(event: ConversationEvent, location: ReviewCommentLocatio
  */
 export function renderMessage(event: ConversationEvent, options: RenderOptions): SlackMessage {
   const location = event.kind === "review_comment" ? event.location : undefined;
+  let suggestionShowsLines = false;
+  const { chunks, plain } = renderBody(event.body, {
+    mentions: options.mentions,
+    serverUrl: serverUrlOf(event),
+    repository: event.repository.fullName,
+    details: options.details ?? "collapse",
+    commentUrl: event.htmlUrl,
+    renderSuggestion: (code, shown) => {
+      if (shown && location !== undefined && suggestionShowsReplacedLines(location)) {
+        suggestionShowsLines = true;
+      }
+      return suggestionToMrkdwn(code, location);
+    },
+  });
   const before: Block[] = [
     headerBlock(event),
-    ...(location ? locationBlocks(event, location) : []),
+    ...(location ? locationBlocks(event, location, suggestionShowsLines) : []),
   ];
   const after: Block[] = [context(slackLink(event.htmlUrl, "View on GitHub"))];
 
-  const chunks = markdownToMrkdwn(event.body, {
-    mentions: options.mentions,
-    serverUrl: serverUrlOf(event),
-    renderSuggestion: (code) => suggestionToMrkdwn(code, location),
-  });
   if (event.kind === "review") {
     chunks.unshift(REVIEW_STATE_LINE[event.reviewState ?? "commented"]);
   }
@@ -138,7 +190,7 @@ export function renderMessage(event: ConversationEvent, options: RenderOptions):
       SLACK_LIMITS.blockText - fixed.reduce((sum, block) => sum + blockTextLength(block), 0),
   });
 
-  return slackMessage(fallbackText(event), [
+  return slackMessage(fallbackText(event, plain), [
     ...before,
     ...body.sections.map((text) => section(text)),
     ...after,

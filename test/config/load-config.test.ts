@@ -63,6 +63,7 @@ describe("loadConfig", () => {
         threads: true,
         broadcast: false,
         deleted: "tombstone",
+        details: "collapse",
         mentions: {},
       },
       source: {

@@ -17,6 +17,7 @@ const DEFAULTS = {
   threads: true,
   broadcast: false,
   deleted: "tombstone",
+  details: "collapse",
   mentions: {},
 };
 
@@ -31,6 +32,7 @@ describe("configSchema", () => {
       yaml("threads: false", "broadcast: true", "deleted: remove"),
       { ...DEFAULTS, threads: false, broadcast: true, deleted: "remove" },
     ],
+    ["details shown in full", yaml("details: show"), { ...DEFAULTS, details: "show" }],
     ["an empty file", "", DEFAULTS],
     ["only comments", yaml("# threadline settings", "# none yet"), DEFAULTS],
     ["a channel ID", yaml("channel: C0123456789"), { ...DEFAULTS, channel: "C0123456789" }],
@@ -120,7 +122,7 @@ describe("configSchema", () => {
     [
       "an unknown field with nothing close",
       yaml("colour: blue"),
-      `${prefix} line 1: colour: unknown field \`colour\`; the fields here are \`channel\`, \`events\`, \`routes\`, \`ignore\`, \`threads\`, \`broadcast\`, \`deleted\` or \`mentions\``,
+      `${prefix} line 1: colour: unknown field \`colour\`; the fields here are \`channel\`, \`events\`, \`routes\`, \`ignore\`, \`threads\`, \`broadcast\`, \`deleted\`, \`details\` or \`mentions\``,
     ],
     [
       "a field people call by another name",

@@ -144,6 +144,14 @@ describe("fitToSlackLimits", () => {
     }
   });
 
+  test("a quote inside a quote, cut mid-line, keeps both markers on the continuation", () => {
+    const { sections } = fitToSlackLimits([`> │ ${words(1_000)}`], roomy);
+    expect(sections.length).toBeGreaterThan(1);
+    for (const text of sections) {
+      expect(text.startsWith("> │ ")).toBe(true);
+    }
+  });
+
   test.each([
     ["emoji (surrogate pairs)", "😀".repeat(2_000) + "👍🏽".repeat(500)],
     ["entities", "&amp;&lt;&gt;".repeat(1_000)],

@@ -87,18 +87,22 @@ describe("markdownToMrkdwn: formatting a Slack reader sees as on GitHub", () => 
     [
       "``` inside code cannot end the block early",
       "````md\n```js\nx\n```\n````",
-      "```\nˋˋˋjs\nx\nˋˋˋ\n```",
+      "```\nˋˋˋjs\nx\nˋˋˋ\n```\n_In this code ˋˋˋ stands for three backticks, which Slack cannot show in a code block: copy it from GitHub._",
     ],
     ["indented code", "    indented", "```\nindented\n```"],
     ["code in a list item stays fenced", "- a\n  ```\n  x\n  ```", "• a\n    ```\n    x\n    ```"],
-    ["footnote", "Fact[^1].\n\n[^1]: Source.", "Fact[^1].\n\n[^1]: Source."],
-    ["HTML comment dropped", "a <!-- hidden --> b\n\n<!-- block -->\n\nc", "a  b\n\nc"],
-    ["inline tags stripped, text kept", "a <b>bold</b> <kbd>Ctrl</kbd>", "a bold Ctrl"],
+    ["footnote", "Fact[^1].\n\n[^1]: Source.", "Fact[1].\n\n───\n[1] Source."],
+    ["HTML comment dropped", "a <!-- hidden --> b\n\n<!-- block -->\n\nc", "a b\n\nc"],
+    [
+      "inline HTML formatting as GitHub shows it",
+      "a <b>bold</b> <kbd>Ctrl</kbd>",
+      "a *bold* `Ctrl`",
+    ],
     ["<br> is a new line", "one<br>two<br/>three", "one\ntwo\nthree"],
     [
-      "details reads as its summary and content",
+      "details shows its summary and how much it hides",
       "<details><summary>Logs</summary>\n\n```\nerror\n```\n\n</details>",
-      "Logs\n\n```\nerror\n```",
+      "▸ Logs (1 line hidden)",
     ],
     [
       "HTML block keeps links and images",
@@ -218,7 +222,11 @@ describe("markdownToMrkdwn: @mentions", () => {
     ["in inline code", "`@octocat`", "`@octocat`"],
     ["in a code block", "```\n@octocat\n```", "```\n@octocat\n```"],
     ["in a link label", "[@octocat](https://example.com)", "<https://example.com/|@octocat>"],
-    ["in a quote", "> @octocat said", "> <@U0OCTOCAT> said"],
+    [
+      "in a quote, names without pinging again",
+      "> @octocat said",
+      "> <https://github.com/octocat|@octocat> said",
+    ],
     ["in raw HTML", "<p>@octocat</p>", "<@U0OCTOCAT>"],
   ])("%s", (_name, markdown, expected) => {
     const text = render(markdown);

@@ -328,11 +328,9 @@ describe("renderMessage: what Slack receives", () => {
          {
            "text": {
              "text": "\`\`\`
+      ## Install
       
      -Run \`npm install\`.
-     +Run \`npm ci\` for a clean install.
-     +
-     +Then start it with \`npm start\`.
      \`\`\`",
              "type": "mrkdwn",
              "verbatim": true,
@@ -343,12 +341,15 @@ describe("renderMessage: what Slack receives", () => {
            "text": {
              "text": "Shorter:
 
-     *Suggested change*
+     *Suggested change:* replace
      \`\`\`
-     - Run \`npm ci\` for a clean install.
-     - 
-     - Then start it with \`npm start\`.
-     + Run \`npm ci\`, then \`npm start\`.
+     Run \`npm ci\` for a clean install.
+
+     Then start it with \`npm start\`.
+     \`\`\`
+     with
+     \`\`\`
+     Run \`npm ci\`, then \`npm start\`.
      \`\`\`",
              "type": "mrkdwn",
              "verbatim": true,
@@ -463,7 +464,7 @@ describe("renderMessage: details a Slack reader notices", () => {
       { mentions },
     );
     expect(blockTexts(message)[3]).toBe(
-      "*Suggested change:* delete these lines\n```\n- \n- Then start it with `npm start`.\n```",
+      "*Suggested change:* delete these lines\n```\n\nThen start it with `npm start`.\n```",
     );
   });
 
