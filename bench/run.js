@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: webhook throughput, ack latency, and cost of a forged flood for three servers,
  * each in its own `node` process: a bare HMAC check (the machine's ceiling), a bare Probot 14 app,
- * and threadline (`lib/main.js`) against fake Slack and GitHub APIs; then, in a fresh threadline
- * process, the end-to-end latency from a delivery to the fake Slack's receipt of its message.
+ * and threadline (`lib/main.js`) against fake Slack and GitHub APIs; for threadline also a forged
+ * flood with 8 KB headers and a slowloris with valid deliveries through it; then, in a fresh
+ * threadline process, the end-to-end latency from a delivery to the fake Slack's receipt of its
+ * message.
  * Prints a table, writes bench/results/latest.json. See bench/README.md.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
@@ -20,6 +22,7 @@ import {
   runEndToEnd,
 } from "./lib/end-to-end.js";
 import { countsDelta, fakeApiCounts } from "./lib/fake-apis-client.js";
+import { runBigHeaderFlood, runSlowloris } from "./lib/hostile-phases.js";
 import { boundedInt } from "./lib/knobs.js";
 import { THREADLINE_ARGS } from "./lib/threadline-command.js";
 import { load } from "./lib/load.js";
@@ -50,6 +53,17 @@ const SETTINGS = {
   /** After those 2 s, how long to wait at most for a server's log to stop growing. */
   maxDrainMs: 20_000,
   rssIntervalMs: 250,
+  /** threadline only: the forged flood with big headers, and the slowloris. */
+  hostile: {
+    /** X-GitHub-Delivery and X-GitHub-Event each this long; both fit Node's 16 KB of headers. */
+    headerBytes: 8000,
+    bigHeaderSeconds: boundedInt("BENCH_HOSTILE_SECONDS", 5, 1, 20),
+    slowConnections: boundedInt("BENCH_SLOW_CONNECTIONS", 800, 1, 900),
+    /** Valid load just before the slowloris and during it: within threadline's 10 s request timeout. */
+    loadSeconds: 5,
+    /** How long after the slow senders connected their connections are counted again. */
+    observeSeconds: 20,
+  },
   /** Targets from the issue, printed beside the measurements. */
   targets: {
     validRpsOverBareProbot: 1.0,
@@ -67,13 +81,27 @@ const PER_SERVER_MAX_MS =
   SETTINGS.maxDrainMs +
   2 * 3000 + // stop(): SIGTERM grace, server and counter
   5000;
+// threadline's hostile phases on top: big-header flood, its wait for a quiet log, the slowloris.
+const HOSTILE_MAX_MS =
+  SETTINGS.hostile.bigHeaderSeconds * 1000 +
+  SETTINGS.afterFloodMs +
+  SETTINGS.maxDrainMs +
+  10_000 + // slow senders connecting
+  (SETTINGS.hostile.loadSeconds + SETTINGS.hostile.observeSeconds) * 1000 +
+  5000;
 
 const SERVERS = [
   { key: "bareHmac", label: "bare HMAC", args: [`${BENCH_DIR}servers/bare-hmac.js`] },
   { key: "bareProbot", label: "bare Probot", args: [`${BENCH_DIR}servers/bare-probot.js`] },
-  { key: "threadline", label: "threadline", args: THREADLINE_ARGS, outboxMetrics: true },
+  {
+    key: "threadline",
+    label: "threadline",
+    args: THREADLINE_ARGS,
+    outboxMetrics: true,
+    hostile: true,
+  },
 ];
-const WATCHDOG_MS = SERVERS.length * PER_SERVER_MAX_MS + E2E_MAX_MS + 30_000;
+const WATCHDOG_MS = SERVERS.length * PER_SERVER_MAX_MS + HOSTILE_MAX_MS + E2E_MAX_MS + 30_000;
 
 function progress(message) {
   process.stderr.write(`[bench] ${message}\n`);
@@ -166,12 +194,26 @@ async function measure(spec, { env, extraEnv = {}, delivery, fakes }) {
     // A server whose logging fell behind keeps writing after the flood: count all of it.
     const { bytes: bytesAfterFlood, extraDrainMs, stillGrowing } = await waitForQuietLog(counter);
 
-    const alive = child.exitCode === null && child.signalCode === null;
-    if (!alive) throw new Error(`${spec.label} died during the run:\n${child.stderrTail()}`);
     // Probot refuses a bad signature with 400, the others with 401: every non-2xx is a refusal.
     const refused = forged.non2xx;
     const validLogBytes = bytesAfterValid - bytesBeforeValid;
     const floodLogBytes = bytesAfterFlood - bytesAfterValid;
+
+    const hostile = spec.hostile
+      ? await measureHostile({
+          port,
+          url,
+          delivery,
+          pid: child.pid,
+          rss,
+          counter,
+          logBytesPerValidDelivery: valid.ok > 0 ? validLogBytes / valid.ok : 0,
+          label: spec.label,
+        })
+      : undefined;
+
+    const alive = child.exitCode === null && child.signalCode === null;
+    if (!alive) throw new Error(`${spec.label} died during the run:\n${child.stderrTail()}`);
     return {
       label: spec.label,
       pid: child.pid,
@@ -208,6 +250,7 @@ async function measure(spec, { env, extraEnv = {}, delivery, fakes }) {
         stillGrowing,
       },
       fakeApisDuringValid: apisDuringValid,
+      hostile,
       stderr: child.stderrTail().slice(-2000) || undefined,
     };
   } finally {
@@ -216,6 +259,53 @@ async function measure(spec, { env, extraEnv = {}, delivery, fakes }) {
     await stop(child);
     await stop(counter.child);
   }
+}
+
+/** threadline's hostile phases, after its forged flood: big-header forged flood, then slowloris. */
+async function measureHostile({
+  port,
+  url,
+  delivery,
+  pid,
+  rss,
+  counter,
+  logBytesPerValidDelivery,
+  label,
+}) {
+  const { hostile } = SETTINGS;
+  progress(
+    `${label}: forged flood with ${hostile.headerBytes}-byte X-GitHub-Delivery and X-GitHub-Event ${hostile.bigHeaderSeconds}s`,
+  );
+  const bigHeaders = await runBigHeaderFlood({
+    url,
+    delivery,
+    connections: SETTINGS.connections,
+    seconds: hostile.bigHeaderSeconds,
+    headerBytes: hostile.headerBytes,
+    pid,
+    rss,
+    counter,
+    afterMs: SETTINGS.afterFloodMs,
+    waitForQuietLog,
+  });
+  progress(
+    `${label}: valid ${hostile.loadSeconds}s, then slowloris: ${hostile.slowConnections} connections trickling 1 byte/s, valid load for ${hostile.loadSeconds}s, counted again at ${hostile.observeSeconds}s`,
+  );
+  const slowloris = await runSlowloris({
+    port,
+    path: new URL(url).pathname,
+    url,
+    delivery,
+    slowConnections: hostile.slowConnections,
+    connections: SETTINGS.connections,
+    loadSeconds: hostile.loadSeconds,
+    observeSeconds: hostile.observeSeconds,
+    pid,
+    rss,
+    counter,
+    logBytesPerValidDelivery,
+  });
+  return { bigHeaders, slowloris };
 }
 
 /**
@@ -339,6 +429,23 @@ function formatOutbox(outbox) {
   ].join("\n");
 }
 
+function formatHostile(hostile, threadline) {
+  if (!hostile) return "threadline against hostile senders: not measured";
+  const { bigHeaders: big, slowloris: slow } = hostile;
+  const fixed = (value, digits = 0) => (value == null ? "n/a" : value.toFixed(digits));
+  const statuses = (codes) =>
+    Object.entries(codes)
+      .map(([code, count]) => `${code} x${count}`)
+      .join(", ") || "none";
+  return [
+    `threadline, forged flood with ${big.headerBytes}-byte X-GitHub-Delivery and X-GitHub-Event (${big.seconds}s): ${fixed(big.rps)} refusals/s (${statuses(big.statusCodes)}), p99 ${fixed(big.latencyMs.p99)} ms, CPU ${big.cpuUsPerRefusal} µs/refusal; log ${big.log.stillGrowing ? ">=" : ""}${fixed(big.log.bytesPerRefusal)} B/refusal (the plain forged flood: ${fixed(threadline.log.bytesPerRefusal)} B); RSS ${fixed(big.rssMB.before, 1)}/${fixed(big.rssMB.peak, 1)}/${fixed(big.rssMB.after, 1)} MB before/peak/after`,
+    `threadline, slowloris: ${slow.slowConnections} connections trickling a delivery's body at 1 byte/s (${slow.slow.connected} connected), valid load on ${SETTINGS.connections} more for ${slow.valid.seconds}s meanwhile`,
+    `  valid during the attack: ${fixed(slow.valid.rps)} rps, ack p50 ${fixed(slow.valid.latencyMs.p50)} ms, p99 ${fixed(slow.valid.latencyMs.p99)} ms (just before it, without: ${fixed(slow.validAlone.rps)} rps, p50 ${fixed(slow.validAlone.latencyMs.p50)} ms, p99 ${fixed(slow.validAlone.latencyMs.p99)} ms), err/non2xx ${slow.valid.errors}/${slow.valid.non2xx}`,
+    `  slow connections held: ${slow.held.atStart} at the start, ${slow.held.atLoadEnd} when the valid load ended, ${slow.held.afterObserveSeconds} after ${slow.observeSeconds}s; closed by the server after p50 ${fixed(slow.slow.closedAfterMs.p50)} ms, max ${fixed(slow.slow.closedAfterMs.max)} ms (${statuses(slow.slow.statuses)})`,
+    `  server file descriptors: ${slow.fds.before} before, ${slow.fds.peak} at the peak; RSS peak ${fixed(slow.rssPeakMB, 1)} MB; log ${fixed(slow.log.bytesPerSlowConnection)} B per slow connection`,
+  ].join("\n");
+}
+
 function formatEndToEnd(e2e) {
   const ms = (s) => `p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`;
   return [
@@ -450,6 +557,8 @@ threadline forged rps / bare HMAC forged rps:  ${ratios.threadlineForgedRpsOverB
 RSS growth during the flood (peak - before):   threadline ${ratios.threadlineFloodRssGrowthMB} MB, bare Probot ${ratios.bareProbotFloodRssGrowthMB} MB, bare HMAC ${ratios.bareHmacFloodRssGrowthMB} MB
 threadline during the valid phase: ${threadline.fakeApisDuringValid.slackPosts} Slack posts (paced at 1/s) for ${threadline.valid.ok} deliveries, ${threadline.fakeApisDuringValid.tokenExchanges} token exchanges, ${threadline.fakeApisDuringValid.configReads} config reads; unexpected API requests in the whole run: ${fakeApisTotal.unexpected}
 ${formatOutbox(threadline.outbox)}
+
+${formatHostile(threadline.hostile, threadline)}
 
 ${formatEndToEnd(endToEnd)}`);
 

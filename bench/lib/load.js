@@ -2,12 +2,20 @@
 import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 
+/** `value` padded with `fill` to `bytes` characters (unchanged when already that long). */
+const padded = (value, bytes, fill) => value + fill.repeat(Math.max(0, bytes - value.length));
+
 /**
  * autocannon's options for POSTing `delivery.body` to `url` from `connections` keep-alive
  * connections for `seconds`, each request with a fresh X-GitHub-Delivery id. Shared with
- * split-load.js, which runs several of these at once.
+ * split-load.js, which runs several of these at once. With `headerBytes`, X-GitHub-Event and
+ * X-GitHub-Delivery (still a fresh id at its start) are each padded to that many characters, as
+ * a forged delivery that would fill the log sends them.
  */
-export function loadOptions({ url, delivery, signature, connections, seconds }) {
+export function loadOptions({ url, delivery, signature, connections, seconds, headerBytes }) {
+  const deliveryId = headerBytes
+    ? () => padded(randomUUID(), headerBytes, "d")
+    : () => randomUUID();
   return {
     url,
     method: "POST",
@@ -18,14 +26,14 @@ export function loadOptions({ url, delivery, signature, connections, seconds }) 
     headers: {
       "content-type": "application/json",
       "user-agent": "GitHub-Hookshot/bench",
-      "x-github-event": delivery.event,
+      "x-github-event": headerBytes ? padded(delivery.event, headerBytes, "e") : delivery.event,
       "x-github-delivery": "bench",
       "x-hub-signature-256": signature,
     },
     requests: [
       {
         setupRequest(request) {
-          request.headers = { ...request.headers, "x-github-delivery": randomUUID() };
+          request.headers = { ...request.headers, "x-github-delivery": deliveryId() };
           return request;
         },
       },

@@ -3,7 +3,7 @@
  * whatever way out that is.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -162,6 +162,15 @@ export function cpuMs(pid) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
     return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** File descriptors `pid` holds now (sockets included), from /proc (Linux); undefined once gone. */
+export function openFds(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
   } catch {
     return undefined;
   }

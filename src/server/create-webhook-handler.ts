@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { GitHubDelivery, IntakeOutcome } from "../intake/receive-github-delivery.js";
+import { capLoggedValue } from "./cap-logged-value.js";
 import { readBody } from "./read-body.js";
 import { verifySignature } from "./verify-signature.js";
 
@@ -16,7 +17,12 @@ export interface WebhookHandlerOptions {
 }
 
 export type RefusalReason =
-  "missing_headers" | "unsupported_media_type" | "too_large" | "bad_signature" | "malformed_json";
+  | "missing_headers"
+  | "unsupported_media_type"
+  | "too_large"
+  | "timeout"
+  | "bad_signature"
+  | "malformed_json";
 
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
@@ -46,9 +52,16 @@ function describeFailure(error: unknown): string {
     .join("; ");
 }
 
+/** True when the server cut the request's connection because it did not arrive in time. */
+function timedOut(request: IncomingMessage): boolean {
+  const error = request.socket.errored as NodeJS.ErrnoException | null;
+  return error?.code === "ERR_HTTP_REQUEST_TIMEOUT";
+}
+
 /**
  * `POST /api/github/webhooks`: refuses anything GitHub did not sign, before parsing it, and logs
- * each refusal as one short line without the body (a forged flood must stay cheap).
+ * each refusal as one short line without the body, its values from the request capped (a forged
+ * flood must stay cheap, whatever its headers hold).
  */
 export function createWebhookHandler(options: WebhookHandlerOptions) {
   const { secrets, maxBodyBytes, log, receive, onRefused } = options;
@@ -59,17 +72,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
   ): Promise<void> {
     const deliveryId = header(request, "x-github-delivery");
     const eventName = header(request, "x-github-event");
-    const refuse = (status: number, reason: RefusalReason, detail: string, close = false) => {
-      log.warn(
-        {
-          deliveryId,
-          event: eventName,
-          reason: detail,
-          remoteAddress: request.socket.remoteAddress,
-        },
-        "delivery refused",
-      );
+    // What a log line may say about the sender's delivery: the sender chose these.
+    const logged = { deliveryId: capLoggedValue(deliveryId), event: capLoggedValue(eventName) };
+    // Read now: a connection cut mid-body no longer has it.
+    const remoteAddress = request.socket.remoteAddress;
+    const logRefusal = (reason: RefusalReason, detail: string) => {
+      log.warn({ ...logged, reason: detail, remoteAddress }, "delivery refused");
       onRefused?.(reason);
+    };
+    const refuse = (status: number, reason: RefusalReason, detail: string, close = false) => {
+      logRefusal(reason, detail);
       answer(response, status, detail, close);
     };
 
@@ -86,7 +98,17 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       );
     }
 
-    const { body, tooLarge } = await readBody(request, maxBodyBytes);
+    const { body, tooLarge, aborted } = await readBody(request, maxBodyBytes);
+    if (aborted) {
+      // The connection is gone: the server has answered 408 to a body that did not arrive in
+      // time (logged once, here, with the delivery's id), or the sender hung up.
+      if (timedOut(request)) {
+        logRefusal("timeout", "the body did not arrive in time; answered 408 and closed");
+      } else {
+        log.debug({ ...logged }, "the sender closed the connection before the body arrived");
+      }
+      return;
+    }
     if (tooLarge) {
       // Answer, then drop the connection rather than read the rest of an oversized body.
       refuse(413, "too_large", `body is larger than ${maxBodyBytes} bytes`, true);
@@ -119,7 +141,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       outcome = await receive({ id: deliveryId, name: eventName, payload });
     } catch (error) {
       // Not the error object itself: @octokit/webhooks attaches the whole event (payload) to it.
-      log.error({ deliveryId, event: eventName, error: describeFailure(error) }, "delivery failed");
+      log.error({ ...logged, error: describeFailure(error) }, "delivery failed");
       return answer(response, 500, "delivery failed; see the App's log");
     }
     answer(response, 200, outcome === "duplicate" ? "duplicate; already recorded" : "ok");
