@@ -37,6 +37,11 @@ export interface Settings {
   defaultChannel: string | undefined;
   /** Deliveries larger than this are refused with 413 before they are read whole. */
   maxWebhookBytes: number;
+  /**
+   * Connections the public port holds at once (WEBHOOK_MAX_CONNECTIONS); past it new ones are
+   * closed as they arrive, so slow senders cannot take every file descriptor.
+   */
+  webhookMaxConnections: number;
   /** DATABASE_URL as given; unset means the embedded SQLite file under ./data. */
   databaseUrl: string | undefined;
   /** Messages per second per Slack channel, and the burst allowed after a quiet spell. */
@@ -53,6 +58,13 @@ export interface Settings {
    * gives its posts back after this.
    */
   claimLeaseMs: number;
+  /** Days deliveries and their sent or dead posts are kept; 0 keeps them for ever. */
+  retentionDays: number;
+  /**
+   * Days what Slack shows of a conversation is kept after its last change, unless its pull
+   * request is open (edits and deletions must find their message); 0 keeps it for ever.
+   */
+  conversationRetentionDays: number;
   /**
    * Secrets the App does not use but finds in its environment (the OAuth client secret that
    * Probot's setup writes, a PostgreSQL password given as PGPASSWORD): masked in logs all the same.
@@ -72,6 +84,11 @@ export class SettingsError extends Error {
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 const DEFAULT_MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+/**
+ * Far above what GitHub sends at once, and below the open-file limit of common systems (Node
+ * raises its own to the hard limit: 4,096, often far more), with room for the store and the APIs.
+ */
+const DEFAULT_WEBHOOK_MAX_CONNECTIONS = 1_000;
 export const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
 /** The port Prometheus exporters customarily use. */
 export const DEFAULT_OPERATOR_PORT = 9464;
@@ -292,6 +309,17 @@ export function readSettings(
     DEFAULT_MAX_WEBHOOK_BYTES,
     problems,
   );
+  const webhookMaxConnections = readInteger(
+    "WEBHOOK_MAX_CONNECTIONS",
+    env.WEBHOOK_MAX_CONNECTIONS,
+    DEFAULT_WEBHOOK_MAX_CONNECTIONS,
+    problems,
+  );
+  if (webhookMaxConnections === 0) {
+    problems.push(
+      `WEBHOOK_MAX_CONNECTIONS must be at least 1, got "0": it bounds the connections slow senders can hold (default ${DEFAULT_WEBHOOK_MAX_CONNECTIONS})`,
+    );
+  }
 
   const slackChannelRate = readNumber("SLACK_CHANNEL_RATE", env.SLACK_CHANNEL_RATE, 1, problems);
   const slackChannelBurst = readInteger(
@@ -316,6 +344,14 @@ export function readSettings(
       `CLAIM_LEASE_MS (${claimLeaseMs}) must be at least three times SLACK_TIMEOUT_MS (${slackTimeoutMs}): a post can take a few Slack calls, and a claim that expires mid-send lets another replica send it twice`,
     );
   }
+
+  const retentionDays = readNumber("RETENTION_DAYS", env.RETENTION_DAYS, 30, problems);
+  const conversationRetentionDays = readNumber(
+    "CONVERSATION_RETENTION_DAYS",
+    env.CONVERSATION_RETENTION_DAYS,
+    90,
+    problems,
+  );
 
   const gheHost = nonEmpty(env.GHE_HOST);
   const githubApiUrl = gheHost
@@ -354,6 +390,7 @@ export function readSettings(
     slackApiUrl,
     defaultChannel,
     maxWebhookBytes,
+    webhookMaxConnections,
     databaseUrl: nonEmpty(env.DATABASE_URL),
     slackTimeoutMs,
     slackChannelRate,
@@ -362,6 +399,8 @@ export function readSettings(
     reviewWaitMs,
     redeliverySweepHours,
     claimLeaseMs,
+    retentionDays,
+    conversationRetentionDays,
     otherSecrets: otherSecretsOf(env),
     warnings,
   };

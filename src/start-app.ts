@@ -12,6 +12,7 @@ import {
   type HookDeliveriesApi,
   type HookDelivery,
 } from "./delivery/create-redelivery-sweep.js";
+import { createPruner } from "./delivery/create-pruner.js";
 import { createWorker } from "./delivery/create-worker.js";
 import { rememberPullRequestState } from "./delivery/pull-request-state.js";
 import type { RetryPolicy } from "./delivery/retry-policy.js";
@@ -19,11 +20,13 @@ import type { Settings } from "./env.js";
 import { threadline } from "./index.js";
 import { createMetrics } from "./metrics/create-metrics.js";
 import { createGitHubIntake } from "./intake/receive-github-delivery.js";
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./server/connection-limits.js";
 import { createHttpServer } from "./server/create-http-server.js";
 import { createOperatorRoutes } from "./server/create-operator-routes.js";
 import { createWebhookHandler } from "./server/create-webhook-handler.js";
 import { startWebhookProxy } from "./server/start-webhook-proxy.js";
 import { createSlackClient, type SlackPoster } from "./slack/create-slack-client.js";
+import { watchStoreHealth } from "./store/store-health.js";
 import {
   describeStoreLocation,
   openStore,
@@ -45,6 +48,8 @@ export interface AppOverrides {
   pollIntervalMs?: number;
   pauseProbeMs?: number;
   now?: () => number;
+  /** The public port's timeouts and connection bound; tests shorten them. */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningApp {
@@ -72,8 +77,10 @@ export async function startApp(
 ): Promise<RunningApp> {
   const now = overrides.now ?? Date.now;
   const location = parseDatabaseUrl(settings.databaseUrl);
-  const store = overrides.store ?? (await openStore(location, settings.appId));
+  const opened = overrides.store ?? (await openStore(location, settings.appId));
   if (!overrides.store) log.info({ store: describeStoreLocation(location) }, "store open");
+  // Every call watched, so /readyz says when the store stops answering and when it is back.
+  const { store, health: storeHealth } = watchStoreHealth(opened);
   const metrics = createMetrics(store.operations, now);
   // Names this process in its claims and leases. Only one live process can hold a host's port,
   // so a replica restarted on the same host and port knows the claims it finds were its own.
@@ -150,6 +157,11 @@ export async function startApp(
 
   const server = createHttpServer({
     log,
+    limits: {
+      ...DEFAULT_CONNECTION_LIMITS,
+      maxConnections: settings.webhookMaxConnections,
+      ...overrides.connectionLimits,
+    },
     routes: {
       [`POST ${settings.webhookPath}`]: async (request, response) => {
         if (closing) {
@@ -160,7 +172,8 @@ export async function startApp(
         }
         const stopTimer = metrics.ackLatency.startTimer();
         await webhookHandler(request, response);
-        stopTimer();
+        // A request cut for arriving too slowly (408) says nothing of how fast GitHub is answered.
+        if (response.statusCode !== 408) stopTimer();
       },
     },
   });
@@ -174,8 +187,10 @@ export async function startApp(
           // A primary-key read: proves the store answers without counting the outbox.
           await store.shared.getState("readiness");
         } catch {
-          problems.push("the store cannot be read");
+          // Said below, with the reason.
         }
+        const storeProblem = storeHealth.problem();
+        if (storeProblem) problems.push(storeProblem);
         const pause = worker.paused();
         if (pause) problems.push(`sending to Slack is paused: ${pause.reason}`);
         if (closing) problems.push("shutting down");
@@ -218,6 +233,17 @@ export async function startApp(
         })
       : undefined;
   sweep?.start();
+  const pruner = createPruner({
+    retention: store.retention,
+    shared: store.shared,
+    log: log.child({ name: "prune" }),
+    metrics,
+    retentionDays: settings.retentionDays,
+    conversationRetentionDays: settings.conversationRetentionDays,
+    holder: replicaId,
+    now,
+  });
+  pruner.start();
 
   const proxy = settings.webhookProxyUrl
     ? await startWebhookProxy({
@@ -235,6 +261,7 @@ export async function startApp(
       closing = true;
       proxy?.close();
       sweep?.stop();
+      pruner.stop();
       configs.stop();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

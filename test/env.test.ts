@@ -92,6 +92,24 @@ describe("readSettings", () => {
     ]);
   });
 
+  test.each([
+    [undefined, 1_000],
+    ["50", 50],
+  ])("WEBHOOK_MAX_CONNECTIONS=%s bounds the public port at %d connections", (raw, bound) => {
+    expect(readSettings({ ...COMPLETE, WEBHOOK_MAX_CONNECTIONS: raw }).webhookMaxConnections).toBe(
+      bound,
+    );
+  });
+
+  test.each([
+    ["0", /^WEBHOOK_MAX_CONNECTIONS must be at least 1, got "0": it bounds/],
+    ["many", /^WEBHOOK_MAX_CONNECTIONS must be a whole number of at least 0, got "many"/],
+  ])("WEBHOOK_MAX_CONNECTIONS=%s is refused with the reason", (raw, problem) => {
+    expect(problemsOf({ ...COMPLETE, WEBHOOK_MAX_CONNECTIONS: raw })).toEqual([
+      expect.stringMatching(problem),
+    ]);
+  });
+
   test("the database password counts as a secret, as written in the URL and decoded", () => {
     const settings = readSettings({
       ...COMPLETE,

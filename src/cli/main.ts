@@ -8,6 +8,8 @@
  * setting the App reads, secrets included, and prints only through the App's secret redactor.
  *
  * `threadline preview`: renders a comment as the App would send it to Slack; reads no setting.
+ *
+ * `threadline backup <file>`: a consistent copy of the SQLite store, taken while the App runs.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -79,5 +81,14 @@ async function preview(): Promise<number> {
   });
 }
 
-process.exitCode =
-  argv[0] === "doctor" ? await doctor() : argv[0] === "preview" ? await preview() : await outbox();
+async function backup(): Promise<number> {
+  const { runBackupCommand } = await import("./run-backup-command.js");
+  return runBackupCommand(argv.slice(1), {
+    env,
+    write: (line) => process.stdout.write(`${line}\n`),
+    warn: (line) => process.stderr.write(`${createDatabaseUrlMasker(env.DATABASE_URL)(line)}\n`),
+  });
+}
+
+const COMMANDS: Record<string, () => Promise<number>> = { doctor, preview, backup };
+process.exitCode = await (COMMANDS[argv[0] ?? ""] ?? outbox)();

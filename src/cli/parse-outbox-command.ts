@@ -24,12 +24,22 @@ export const DEFAULT_LIST_LIMIT = 50;
 export const USAGE = `Usage: threadline outbox <command> [options]
        threadline explain <delivery-id>
        threadline doctor [--repo owner/name]...
+       threadline preview [FILE|-] [options]
+       threadline backup <file>
 
 doctor [--repo owner/name]...
     Verifies the install through GitHub's and Slack's APIs (the App's key, permissions, events
     and webhook; each installation and repository config; the Slack token and each channel in
     use) and says how to fix each problem; exits 1 while any remains. Reads the same settings as
     the App; prints no secret. "threadline doctor --help" says more.
+
+preview [FILE|-] [options]
+    Renders a comment exactly as the App would send it to Slack: the payload, a sketch, and a
+    Block Kit Builder link. "threadline preview --help" says more.
+
+backup <file>
+    A consistent copy of the SQLite store, taken while the App runs (SQLite's online backup).
+    For PostgreSQL, use pg_dump.
 
 explain <delivery-id>
     Why a delivery (its X-GitHub-Delivery id, as GitHub's "Recent Deliveries" shows it) was or
@@ -44,7 +54,8 @@ Commands:
       last error. --status is one of pending, sending, sent, dead; --limit defaults to ${DEFAULT_LIST_LIMIT};
       --json prints one object per line, with the delivery id and without the message body.
   stats [--json]
-      How many posts are in each status, and how long the oldest waiting post has waited.
+      How many posts are in each status, how long the oldest waiting post has waited, how large
+      the database is and how far back it goes (RETENTION_DAYS prunes older rows).
   retry <id...> | --all-dead
       Dead posts back to pending, attempts reset: the running App sends them on its next poll,
       within a second. Ids that were not dead are reported and left alone.

@@ -74,6 +74,7 @@ async function execute(
       const stats = {
         counts: await store.counts(),
         oldestWaitingSince: await store.oldestWaitingSince(),
+        footprint: await store.footprint(),
       };
       if (command.json) write(JSON.stringify(toOutboxStatsJson(stats, now())));
       else for (const line of formatOutboxStats(stats, now())) write(line);

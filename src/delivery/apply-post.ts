@@ -159,7 +159,7 @@ async function applyGroup(
         record = { ...current!, ts: null, threadTs: null, deleted: true };
         break;
     }
-    await conversations.saveMessage(channel, key, record);
+    await conversations.saveMessage(channel, key, record, row.thread_key);
     if (change.index === 0) lead = record;
   }
 
@@ -192,18 +192,28 @@ async function applyConversation(
         reason: change.reason,
       };
     case "record_deletion":
-      await conversations.saveMessage(channel, itemKey, {
-        ts: null,
-        threadTs: null,
-        shownUpdatedAt: event.updatedAt,
-        deleted: true,
-      });
+      await conversations.saveMessage(
+        channel,
+        itemKey,
+        {
+          ts: null,
+          threadTs: null,
+          shownUpdatedAt: event.updatedAt,
+          deleted: true,
+        },
+        row.thread_key,
+      );
       return { what: "nothing", reason: "deleted before it was shown" };
     case "remove": {
       const tombstone = content.deleted !== "remove";
       if (tombstone) await slack.updateMessage(channel, change.ts, renderTombstone(event));
       else await slack.deleteMessage(channel, change.ts);
-      await conversations.saveMessage(channel, itemKey, { ...shown!, deleted: true });
+      await conversations.saveMessage(
+        channel,
+        itemKey,
+        { ...shown!, deleted: true },
+        row.thread_key,
+      );
       return { posted: { channel, ts: change.ts }, what: tombstone ? "tombstoned" : "removed" };
     }
     case "update":
@@ -212,10 +222,12 @@ async function applyConversation(
         change.ts,
         renderMessage(event, { mentions: content.mentions, details: content.details }),
       );
-      await conversations.saveMessage(channel, itemKey, {
-        ...shown!,
-        shownUpdatedAt: event.updatedAt,
-      });
+      await conversations.saveMessage(
+        channel,
+        itemKey,
+        { ...shown!, shownUpdatedAt: event.updatedAt },
+        row.thread_key,
+      );
       return { posted: { channel, ts: change.ts }, what: "updated" };
     case "post": {
       const threadTs = content.threads ? await ensureParent(row, content, deps) : null;
@@ -224,12 +236,12 @@ async function applyConversation(
         renderMessage(event, { mentions: content.mentions, details: content.details }),
         threadTs ? { threadTs, broadcast: content.broadcast ?? false } : {},
       );
-      await conversations.saveMessage(channel, itemKey, {
-        ts: posted.ts,
-        threadTs,
-        shownUpdatedAt: event.updatedAt,
-        deleted: false,
-      });
+      await conversations.saveMessage(
+        channel,
+        itemKey,
+        { ts: posted.ts, threadTs, shownUpdatedAt: event.updatedAt, deleted: false },
+        row.thread_key,
+      );
       return { posted, what: "posted" };
     }
   }

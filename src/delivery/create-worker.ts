@@ -11,6 +11,8 @@ import type { PostContent } from "./post-content.js";
 import { decideAfterFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
 
 const WAKE_DELAY_MS = 20;
+/** The longest wait between looks while the store fails. */
+const STORE_BACKOFF_MAX_MS = 30_000;
 
 /** Slack errors meaning the message to edit or delete no longer exists. */
 const GONE_CODES = new Set(["message_not_found", "cant_update_message", "cant_delete_message"]);
@@ -92,7 +94,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const wakeAts = new Set<number>();
   let wakeTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   const armWake = () => {
-    if (!running || pause || wakeAts.size === 0) return;
+    if (!running || pause || storeFailures > 0 || wakeAts.size === 0) return;
     const at = Math.min(...wakeAts);
     if (wakeTimer && wakeTimer.at <= at) return;
     if (wakeTimer) clearTimeout(wakeTimer.timer);
@@ -109,6 +111,8 @@ export function createWorker(options: WorkerOptions): Worker {
     wakeTimer = { at, timer };
   };
   let nextReclaimAt = 0;
+  /** Looks in a row that failed on the store: the worker waits longer after each. */
+  let storeFailures = 0;
 
   const schedule = (delayMs: number) => {
     if (!running) return;
@@ -125,12 +129,25 @@ export function createWorker(options: WorkerOptions): Worker {
     ticking = true;
     try {
       await claimAndSend();
+      if (storeFailures > 0) {
+        log.info({ failedLooks: storeFailures }, "the store answers again; sending resumes");
+        storeFailures = 0;
+      }
     } catch (error) {
-      log.error({ err: error }, "outbox worker could not read the store; trying again");
+      storeFailures += 1;
+      // Once, not at every look: the posts wait in the store, and the wait grows to half a minute.
+      if (storeFailures === 1) {
+        log.error(
+          { err: error },
+          "the outbox worker cannot use the store; nothing is lost (the posts wait in it), and it looks again less and less often until the store answers",
+        );
+      }
     } finally {
       ticking = false;
     }
-    if (tickAgain) {
+    if (storeFailures > 0) {
+      schedule(Math.min(STORE_BACKOFF_MAX_MS, pollIntervalMs * 2 ** storeFailures));
+    } else if (tickAgain) {
       tickAgain = false;
       schedule(0);
     } else {

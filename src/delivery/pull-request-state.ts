@@ -37,7 +37,12 @@ export async function rememberPullRequestState(
     const kept = await conversations.getPullRequest(threadKey);
     const known = kept ? (JSON.parse(kept.state) as PullRequestUpdate) : undefined;
     if (newestUpdate(known, update) !== update) return;
-    const record = { state: JSON.stringify(update), updatedAt: update.updatedAt };
+    const { state } = update.pullRequest;
+    const record = {
+      state: JSON.stringify(update),
+      updatedAt: update.updatedAt,
+      open: state !== "merged" && state !== "closed",
+    };
     if (await conversations.replacePullRequest(threadKey, kept, record)) return;
   }
 }

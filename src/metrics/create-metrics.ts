@@ -12,6 +12,8 @@ export interface Metrics {
   /** Posts that were being sent when the process died: Slack may have them already. */
   postsUncertain: Counter;
   slackLatency: Histogram<"outcome">;
+  /** Rows deleted by pruning, by table. */
+  rowsPruned: Counter<"table">;
   ackLatency: Histogram;
 }
 
@@ -54,6 +56,12 @@ export function createMetrics(
     postsUncertain: new Counter({
       name: "threadline_posts_uncertain_total",
       help: "Posts in flight when the process stopped without recording Slack's answer; sent again, so Slack may show them twice.",
+      registers: [registry],
+    }),
+    rowsPruned: new Counter({
+      name: "threadline_store_pruned_rows_total",
+      help: "Rows deleted from the store by pruning (RETENTION_DAYS, CONVERSATION_RETENTION_DAYS), by table.",
+      labelNames: ["table"],
       registers: [registry],
     }),
     slackLatency: new Histogram({

@@ -22,6 +22,8 @@ export interface PullRequestRecord {
   state: string;
   /** GitHub's `updated_at` of that state. */
   updatedAt: string;
+  /** Open or a draft: its conversation may still change, so its messages are kept. */
+  open: boolean;
 }
 
 /**
@@ -32,7 +34,13 @@ export interface PullRequestRecord {
 export interface ConversationMap {
   /** What Slack shows for a comment in a channel, if anything was recorded. */
   getMessage(channel: string, itemKey: string): Promise<ShownMessage | undefined>;
-  saveMessage(channel: string, itemKey: string, message: ShownMessage): Promise<void>;
+  /** Records what Slack shows for a comment of pull request `threadKey` (`owner/repo#N`). */
+  saveMessage(
+    channel: string,
+    itemKey: string,
+    message: ShownMessage,
+    threadKey?: string,
+  ): Promise<void>;
   getThread(channel: string, threadKey: string): Promise<ThreadRecord | undefined>;
   saveThread(channel: string, threadKey: string, thread: ThreadRecord): Promise<void>;
   /** Channels where a pull request's thread exists. */
@@ -70,12 +78,14 @@ export function createConversationMap(db: Kysely<Database>, appId: number): Conv
         : undefined;
     },
 
-    async saveMessage(channel, itemKey, message) {
+    async saveMessage(channel, itemKey, message, threadKey) {
       const values = {
         slack_ts: message.ts,
         thread_ts: message.threadTs,
         shown_updated_at: message.shownUpdatedAt,
         deleted: message.deleted ? 1 : 0,
+        updated_at: Date.now(),
+        ...(threadKey === undefined ? {} : { thread_key: threadKey }),
       };
       await db
         .insertInto("messages")
@@ -98,7 +108,11 @@ export function createConversationMap(db: Kysely<Database>, appId: number): Conv
     },
 
     async saveThread(channel, threadKey, thread) {
-      const values = { parent_ts: thread.parentTs, shown_updated_at: thread.shownUpdatedAt };
+      const values = {
+        parent_ts: thread.parentTs,
+        shown_updated_at: thread.shownUpdatedAt,
+        updated_at: Date.now(),
+      };
       await db
         .insertInto("threads")
         .values({ app_id: appId, channel, thread_key: threadKey, ...values })
@@ -121,11 +135,13 @@ export function createConversationMap(db: Kysely<Database>, appId: number): Conv
     async getPullRequest(threadKey) {
       const row = await db
         .selectFrom("pull_requests")
-        .select(["state", "updated_at"])
+        .select(["state", "updated_at", "open"])
         .where("app_id", "=", appId)
         .where("thread_key", "=", threadKey)
         .executeTakeFirst();
-      return row ? { state: row.state, updatedAt: row.updated_at } : undefined;
+      return row
+        ? { state: row.state, updatedAt: row.updated_at, open: Number(row.open) === 1 }
+        : undefined;
     },
 
     async replacePullRequest(threadKey, expected, record) {
@@ -137,6 +153,7 @@ export function createConversationMap(db: Kysely<Database>, appId: number): Conv
             thread_key: threadKey,
             state: record.state,
             updated_at: record.updatedAt,
+            open: record.open ? 1 : 0,
           })
           .onConflict((conflict) => conflict.columns(["app_id", "thread_key"]).doNothing())
           .execute();
@@ -144,7 +161,7 @@ export function createConversationMap(db: Kysely<Database>, appId: number): Conv
       }
       const result = await db
         .updateTable("pull_requests")
-        .set({ state: record.state, updated_at: record.updatedAt })
+        .set({ state: record.state, updated_at: record.updatedAt, open: record.open ? 1 : 0 })
         .where("app_id", "=", appId)
         .where("thread_key", "=", threadKey)
         .where("state", "=", expected.state)

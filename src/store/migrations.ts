@@ -195,6 +195,46 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex("outbox_thread").execute();
       },
     },
+    "0010_retention": {
+      async up(db: Kysely<unknown>) {
+        // Old rows are pruned: a comment's message is kept while its pull request may still be
+        // edited (open) and for a while after it closed; each row now says which pull request it
+        // belongs to and when it last changed, and each pull request whether it is open.
+        await db.schema.alterTable("messages").addColumn("thread_key", "text").execute();
+        await db.schema.alterTable("messages").addColumn("updated_at", "bigint").execute();
+        await db.schema.alterTable("threads").addColumn("updated_at", "bigint").execute();
+        await db.schema
+          .alterTable("pull_requests")
+          .addColumn("open", "integer", (column) => column.notNull().defaultTo(1))
+          .execute();
+        const now = Date.now();
+        await sql`update messages set updated_at = ${now}`.execute(db);
+        await sql`update threads set updated_at = ${now}`.execute(db);
+        await (
+          dialect === "postgres"
+            ? sql`update pull_requests set open = 0
+              where (state::json->'pullRequest'->>'state') in ('merged', 'closed')`
+            : sql`update pull_requests set open = 0
+              where json_extract(state, '$.pullRequest.state') in ('merged', 'closed')`
+        ).execute(db);
+        // What pruning looks rows up by.
+        await db.schema
+          .createIndex("deliveries_received")
+          .on("deliveries")
+          .columns(["app_id", "received_at"])
+          .execute();
+        await db.schema
+          .createIndex("messages_thread")
+          .on("messages")
+          .columns(["app_id", "thread_key"])
+          .execute();
+        await db.schema
+          .createIndex("outbox_delivery")
+          .on("outbox")
+          .columns(["app_id", "delivery_id"])
+          .execute();
+      },
+    },
   };
 }
 

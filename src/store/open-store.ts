@@ -11,11 +11,13 @@ import type { Database } from "./schema.js";
 import { createPostgresIntakeStore } from "./postgres-intake-store.js";
 import { createSendQueue, type SendQueue } from "./send-queue.js";
 import { createSqliteIntakeStore } from "./sqlite-intake-store.js";
+import { createStoreRetention, type StoreRetention } from "./store-retention.js";
 import { createSharedState, type SharedState } from "./shared-state.js";
 
 /**
  * The App's store, in rooms by who uses them: the intake that answers GitHub, the worker's send
- * queue, the map of what Slack shows, state shared between replicas, and the operator's view.
+ * queue, the map of what Slack shows, state shared between replicas, the operator's view, and the
+ * pruning that keeps it small.
  * Each is one narrow interface over the same database; nothing above knows which database runs.
  */
 export interface Store {
@@ -24,6 +26,7 @@ export interface Store {
   conversations: ConversationMap;
   shared: SharedState;
   operations: OutboxOperations;
+  retention: StoreRetention;
   close(): Promise<void>;
 }
 
@@ -86,6 +89,11 @@ const pgTypes = {
 export interface OpenStoreOptions {
   /** Connections in the PostgreSQL pool (the worker, the webhook path and /metrics share it). */
   poolSize?: number;
+  /**
+   * Given the SQLite connection once open. Tests use it to make the database refuse writes
+   * (`PRAGMA query_only`), exactly as a read-only file or a full disk does.
+   */
+  onSqliteOpen?: (database: SqliteDatabase.Database) => void;
 }
 
 function createDatabase(
@@ -114,6 +122,11 @@ function createDatabase(
   // An idle connection the server dropped (restart, failover) must not crash the process; the
   // pool replaces it and the next query reports any lasting problem.
   pool.on("error", () => {});
+  // Nor one dropped while in use between two statements of a transaction: pg emits that as an
+  // 'error' no one listens to (the pool only listens while the client is idle), which would end
+  // the process. The transaction's next statement fails and is handled; the pool discards the
+  // client when it comes back.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     dialect: "postgres",
@@ -132,6 +145,7 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<Store> {
   const { db, dialect, sqlite, pool } = createDatabase(location, options);
+  if (sqlite) options.onSqliteOpen?.(sqlite);
   const where = describeStoreLocation(location);
   // The schema the tables live in (the first of the search_path): Kysely's migration bookkeeping
   // must sit there too, not be mistaken for another schema's in the same database.
@@ -171,7 +185,8 @@ export async function openStore(
     queue: createSendQueue(db, appId, { exclusive: dialect === "sqlite" }),
     conversations: createConversationMap(db, appId),
     shared: createSharedState(db, appId),
-    operations: createOutboxOperations(db, appId),
+    operations: createOutboxOperations(db, appId, dialect),
+    retention: createStoreRetention(db, appId),
     close: () => db.destroy(),
   };
 }

@@ -1,4 +1,5 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import type { Dialect } from "./migrations.js";
 import type { Database, OutboxRow, OutboxStatus } from "./schema.js";
 
 export type OutboxCounts = Record<OutboxStatus, number>;
@@ -11,6 +12,14 @@ export interface RecordedDelivery {
   receivedAt: number;
   explanation: unknown;
   posts: OutboxRow[];
+}
+
+/** How much room the store takes, and how far back it goes. */
+export interface StoreFootprint {
+  /** The database's size on disk (SQLite: the file; PostgreSQL: this schema's tables), if known. */
+  bytes: number | null;
+  /** When the oldest delivery kept was received (epoch ms). */
+  oldestDeliveryAt: number | null;
 }
 
 /**
@@ -28,11 +37,16 @@ export interface OutboxOperations {
   drop(ids: readonly number[]): Promise<number>;
   /** A delivery and its posts, for `threadline explain`. */
   getDelivery(deliveryId: string): Promise<RecordedDelivery | undefined>;
+  footprint(): Promise<StoreFootprint>;
 }
 
 const WAITING: OutboxStatus[] = ["pending", "sending"];
 
-export function createOutboxOperations(db: Kysely<Database>, appId: number): OutboxOperations {
+export function createOutboxOperations(
+  db: Kysely<Database>,
+  appId: number,
+  dialect: Dialect,
+): OutboxOperations {
   return {
     async counts() {
       const rows = await db
@@ -109,6 +123,32 @@ export function createOutboxOperations(db: Kysely<Database>, appId: number): Out
         receivedAt: Number(delivery.received_at),
         explanation: delivery.explanation === null ? null : JSON.parse(delivery.explanation),
         posts,
+      };
+    },
+    async footprint() {
+      let bytes: number | null = null;
+      if (dialect === "sqlite") {
+        const { rows } = await sql<{
+          bytes: number;
+        }>`select page_count * page_size as bytes from pragma_page_count(), pragma_page_size()`.execute(
+          db,
+        );
+        bytes = rows[0] ? Number(rows[0].bytes) : null;
+      } else {
+        const { rows } = await sql<{ bytes: string | number | null }>`
+          select sum(pg_total_relation_size(c.oid)) as bytes
+          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = current_schema() and c.relkind = 'r'`.execute(db);
+        bytes = rows[0]?.bytes == null ? null : Number(rows[0].bytes);
+      }
+      const oldest = await db
+        .selectFrom("deliveries")
+        .select(db.fn.min<number>("received_at").as("oldest"))
+        .where("app_id", "=", appId)
+        .executeTakeFirst();
+      return {
+        bytes,
+        oldestDeliveryAt: oldest?.oldest == null ? null : Number(oldest.oldest),
       };
     },
   };

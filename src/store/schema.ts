@@ -63,6 +63,10 @@ export interface MessagesTable {
   shown_updated_at: string;
   /** 1 once deleted on GitHub: a late creation or edit then posts nothing. */
   deleted: number;
+  /** The pull request (`owner/repo#N`) the comment belongs to; NULL on rows from before 0010. */
+  thread_key: string | null;
+  /** Epoch ms of the last change, for pruning. */
+  updated_at: number | null;
 }
 
 export interface ThreadsTable {
@@ -73,6 +77,8 @@ export interface ThreadsTable {
   parent_ts: string | null;
   /** `updated_at` of the pull request state the parent message shows. */
   shown_updated_at: string | null;
+  /** Epoch ms of the last change, for pruning. */
+  updated_at: number | null;
 }
 
 /** The newest state seen of each pull request, kept once for the parents in every channel. */
@@ -84,6 +90,8 @@ export interface PullRequestsTable {
   state: string;
   /** GitHub's `updated_at` of that state. */
   updated_at: string;
+  /** 1 while the pull request is open (or a draft): its conversation may still change. */
+  open: number;
 }
 
 /**

@@ -158,6 +158,7 @@ describe("outbox stats", () => {
       "sent    0",
       "dead    1",
       "oldest waiting: 3m 12s",
+      expect.stringMatching(/^database: \d+(\.\d)? (kB|MB), oldest delivery kept: 3m 12s$/),
       '1 dead: see "threadline outbox list --status dead", fix the cause, then "threadline outbox retry <id...>"',
     ]);
   });
@@ -171,6 +172,8 @@ describe("outbox stats", () => {
       dead: 1,
       oldestWaitingSince: new Date(T0).toISOString(),
       oldestWaitingAgeMs: NOW - T0,
+      databaseBytes: expect.any(Number),
+      oldestDeliveryAt: new Date(T0).toISOString(),
     });
   });
 });
