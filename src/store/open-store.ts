@@ -1,7 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from "kysely";
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  sql,
+  SqliteDialect,
+  type DatabaseIntrospector,
+  type TableMetadata,
+} from "kysely";
 import pg from "pg";
 import { createConversationMap, type ConversationMap } from "./conversation-map.js";
 import type { IntakeStore } from "./intake-store.js";
@@ -128,10 +136,33 @@ function createDatabase(
   // client when it comes back.
   pool.on("connect", (client) => client.on("error", () => {}));
   return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    db: new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) }),
     dialect: "postgres",
     pool,
   };
+}
+
+/**
+ * PostgreSQL as Kysely speaks it, except that looking for tables (what the migrator does to find
+ * its own) reads only this connection's schema. Kysely's own look reads every table of the
+ * database, by name, and fails with "schema … does not exist" when another deployment sharing the
+ * database drops its schema at that moment.
+ */
+class SchemaScopedPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    const whole = super.createIntrospector(db);
+    const getTables = async (): Promise<TableMetadata[]> => {
+      const { rows } = await sql<{ name: string; schema: string }>`
+        select table_name as name, table_schema as schema from information_schema.tables
+        where table_schema = current_schema()`.execute(db);
+      return rows.map((row) => ({ ...row, isView: false, columns: [] }));
+    };
+    return {
+      getSchemas: () => whole.getSchemas(),
+      getTables,
+      getMetadata: async () => ({ tables: await getTables() }),
+    };
+  }
 }
 
 /**
