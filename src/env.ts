@@ -33,6 +33,13 @@ export interface Settings {
   slackApiUrl: string;
   /** How long one Slack call may take before it counts as failed (and is retried). */
   slackTimeoutMs: number;
+  /**
+   * SLACK_SIGNING_SECRET (and SLACK_SIGNING_SECRET_PREVIOUS during a rotation): set, Slack's
+   * Events API is received at `POST /api/slack/events`, for answering from Slack.
+   */
+  slackSigningSecrets: string[];
+  /** SLACK_APP_TOKEN (`xapp-…`): set, Slack's events come over Socket Mode instead. */
+  slackAppToken: string | undefined;
   /** Channel for repositories that have no `.github/threadline.yml` anywhere. */
   defaultChannel: string | undefined;
   /** Deliveries larger than this are refused with 413 before they are read whole. */
@@ -364,6 +371,22 @@ export function readSettings(
     problems.push(`SLACK_API_URL is not a URL: "${env.SLACK_API_URL}"`);
   }
 
+  const slackSigningSecrets = [
+    nonEmpty(env.SLACK_SIGNING_SECRET),
+    nonEmpty(env.SLACK_SIGNING_SECRET_PREVIOUS),
+  ].filter((secret): secret is string => Boolean(secret));
+  if (slackSigningSecrets.length > 0 && !/^[A-Za-z0-9]{20,}$/.test(slackSigningSecrets[0]!)) {
+    problems.push(
+      "SLACK_SIGNING_SECRET is not a Slack signing secret (32 letters and digits, not a token): copy it from the Slack app's Basic Information page, App Credentials",
+    );
+  }
+  const slackAppToken = nonEmpty(env.SLACK_APP_TOKEN);
+  if (slackAppToken !== undefined && !/^xapp-\d-[A-Za-z0-9]+-\d+-[0-9a-f]+$/.test(slackAppToken)) {
+    problems.push(
+      "SLACK_APP_TOKEN is not an app-level token (xapp-…): create one with the connections:write scope on the Slack app's Basic Information page, App-Level Tokens",
+    );
+  }
+
   if (problems.length > 0) throw new SettingsError(problems);
 
   const warnings = Object.entries(IGNORED_PROBOT_VARIABLES)
@@ -393,6 +416,8 @@ export function readSettings(
     webhookMaxConnections,
     databaseUrl: nonEmpty(env.DATABASE_URL),
     slackTimeoutMs,
+    slackSigningSecrets,
+    slackAppToken,
     slackChannelRate,
     slackChannelBurst: Math.max(1, slackChannelBurst),
     orderWindowMs,
@@ -424,6 +449,8 @@ export function secretsOf(settings: Settings): string[] {
     settings.webhookSecret,
     settings.previousWebhookSecret,
     settings.slackBotToken,
+    ...settings.slackSigningSecrets,
+    settings.slackAppToken,
     ...databasePasswordsOf(settings.databaseUrl),
     ...settings.otherSecrets,
   ].filter((secret): secret is string => Boolean(secret));

@@ -18,6 +18,8 @@ export interface ThreadlineDeps {
   rememberPullRequest: (threadKey: string, update: PullRequestUpdate) => Promise<void>;
   /** Says once per owner why an organisation-wide config may not be found. */
   noticeMissingConfig?: MissingConfigNotice;
+  /** True for a comment threadline wrote from a Slack reply: its echo is not carried back. */
+  wroteFromSlack?: (commentId: number) => Promise<boolean>;
 }
 
 /** Handlers by event (`issue_comment.created`, or `push` for every action), in registration order. */

@@ -13,6 +13,7 @@ import {
   type HookDelivery,
 } from "./delivery/create-redelivery-sweep.js";
 import { createPruner } from "./delivery/create-pruner.js";
+import { createReplyWorker } from "./delivery/create-reply-worker.js";
 import { createWorker } from "./delivery/create-worker.js";
 import { rememberPullRequestState } from "./delivery/pull-request-state.js";
 import type { RetryPolicy } from "./delivery/retry-policy.js";
@@ -20,12 +21,17 @@ import type { Settings } from "./env.js";
 import { threadline } from "./index.js";
 import { createMetrics } from "./metrics/create-metrics.js";
 import { createGitHubIntake } from "./intake/receive-github-delivery.js";
+import { createSlackIntake } from "./intake/receive-slack-event.js";
+import { pullRequestComments, type RepositoryRef } from "./github/pull-request-comments.js";
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./server/connection-limits.js";
 import { createHttpServer } from "./server/create-http-server.js";
 import { createOperatorRoutes } from "./server/create-operator-routes.js";
+import { createSlackEventsHandler } from "./server/create-slack-events-handler.js";
 import { createWebhookHandler } from "./server/create-webhook-handler.js";
 import { startWebhookProxy } from "./server/start-webhook-proxy.js";
 import { createSlackClient, type SlackPoster } from "./slack/create-slack-client.js";
+import { startSocketMode, type SocketModeConnection } from "./slack/start-socket-mode.js";
+import { LRUCache } from "lru-cache";
 import { watchStoreHealth } from "./store/store-health.js";
 import {
   describeStoreLocation,
@@ -62,6 +68,9 @@ export interface RunningApp {
   close(graceMs?: number): Promise<void>;
 }
 
+/** Where Slack's Events API is received (the Slack app's Event Subscriptions request URL). */
+export const SLACK_EVENTS_PATH = "/api/slack/events";
+
 /** Shutdown must end within 10 s; posts in flight get most of it, closing the rest. */
 const DEFAULT_GRACE_MS = 7_000;
 
@@ -94,14 +103,14 @@ export async function startApp(
     log: log.child({ name: "probot" }),
     Octokit: overrides.Octokit ?? ProbotOctokit,
   });
-  const slack =
-    overrides.slack ??
-    createSlackClient({
-      token: settings.slackBotToken,
-      apiUrl: settings.slackApiUrl,
-      timeoutMs: settings.slackTimeoutMs,
-      log,
-    });
+  const slackClient = createSlackClient({
+    token: settings.slackBotToken,
+    apiUrl: settings.slackApiUrl,
+    timeoutMs: settings.slackTimeoutMs,
+    log,
+  });
+  const slack = overrides.slack ?? slackClient;
+  const wroteFromSlack = (commentId: number) => store.replies.wroteComment(commentId);
   const worker = createWorker({
     queue: store.queue,
     conversations: store.conversations,
@@ -114,6 +123,7 @@ export async function startApp(
     ...(overrides.retryPolicy ? { policy: overrides.retryPolicy } : {}),
     ...(overrides.pollIntervalMs ? { pollIntervalMs: overrides.pollIntervalMs } : {}),
     ...(overrides.pauseProbeMs ? { pauseProbeMs: overrides.pauseProbeMs } : {}),
+    wroteFromSlack,
     now,
   });
   const configs = createSharedConfigSource(
@@ -128,6 +138,7 @@ export async function startApp(
     threadChannels: (threadKey) => store.conversations.threadChannels(threadKey),
     rememberPullRequest: (threadKey, update) =>
       rememberPullRequestState(store.conversations, threadKey, update),
+    wroteFromSlack,
   });
   const receive = createGitHubIntake({
     handlers,
@@ -155,6 +166,61 @@ export async function startApp(
     receive,
   });
 
+  // Answering from Slack: Slack's events (over HTTP, or Socket Mode) become GitHub comments.
+  const answering = settings.slackSigningSecrets.length > 0 || settings.slackAppToken !== undefined;
+  const replyWorker = answering
+    ? createReplyWorker({
+        replies: store.replies,
+        comments: async (repository) =>
+          pullRequestComments(await probot.auth(await installationOf(repository)), repository),
+        configs: async (repository) => {
+          const octokit = await probot.auth(await installationOf(repository));
+          const loaded = await configs.get(octokit, repository);
+          return loaded.status === "found" ? loaded.config : undefined;
+        },
+        slack: slackClient,
+        holder: replicaId,
+        leaseMs: settings.claimLeaseMs,
+        log: log.child({ name: "replies" }),
+        metrics,
+        ...(overrides.pollIntervalMs ? { pollIntervalMs: overrides.pollIntervalMs } : {}),
+        now,
+      })
+    : undefined;
+  // The installation of a repository, asked once as the App (JWT) and kept: a Slack reply carries
+  // no installation id the way a GitHub delivery does.
+  const installations = new LRUCache<string, number>({ max: 10_000, ttl: 3_600_000 });
+  async function installationOf({ owner, repo }: RepositoryRef): Promise<number> {
+    const key = `${owner}/${repo}`;
+    const known = installations.get(key);
+    if (known !== undefined) return known;
+    const app = await probot.auth();
+    const { data } = await app.request("GET /repos/{owner}/{repo}/installation", { owner, repo });
+    installations.set(key, data.id);
+    return data.id;
+  }
+  const receiveSlackEvent = answering
+    ? createSlackIntake({
+        replies: store.replies,
+        conversations: store.conversations,
+        log: log.child({ name: "slack-events" }),
+        metrics,
+        onRecorded: () => replyWorker?.wake(),
+        now,
+      })
+    : undefined;
+  const slackEventsHandler =
+    receiveSlackEvent && settings.slackSigningSecrets.length > 0
+      ? createSlackEventsHandler({
+          signingSecrets: settings.slackSigningSecrets,
+          maxBodyBytes: settings.maxWebhookBytes,
+          log: log.child({ name: "slack-events" }),
+          onRefused: (reason) => metrics.slackEventsRefused.inc({ reason }),
+          receive: receiveSlackEvent,
+          now,
+        })
+      : undefined;
+
   const server = createHttpServer({
     log,
     limits: {
@@ -175,6 +241,19 @@ export async function startApp(
         // A request cut for arriving too slowly (408) says nothing of how fast GitHub is answered.
         if (response.statusCode !== 408) stopTimer();
       },
+      ...(slackEventsHandler
+        ? {
+            [`POST ${SLACK_EVENTS_PATH}`]: async (request, response) => {
+              if (closing) {
+                // Slack retries; another replica, or this one after the restart, records it.
+                request.resume();
+                response.writeHead(503, { connection: "close" }).end("shutting down\n");
+                return;
+              }
+              await slackEventsHandler(request, response);
+            },
+          }
+        : {}),
     },
   });
   const operatorServer = createHttpServer({
@@ -220,6 +299,26 @@ export async function startApp(
     );
   }
   worker.start();
+  if (replyWorker) {
+    const replies = await store.replies.recoverAfterRestart(now(), replicaId);
+    if (replies > 0) log.info({ replies }, "replies from Slack taken back after a restart");
+    replyWorker.start();
+  }
+  const socketMode: SocketModeConnection | undefined =
+    receiveSlackEvent && settings.slackAppToken
+      ? await startSocketMode({
+          appToken: settings.slackAppToken,
+          apiUrl: settings.slackApiUrl,
+          log: log.child({ name: "slack-socket-mode" }),
+          receive: receiveSlackEvent,
+        }).catch(async (error: unknown) => {
+          await worker.stop(0);
+          await replyWorker?.stop(0);
+          server.close();
+          operatorServer.close();
+          throw error;
+        })
+      : undefined;
   configs.start(overrides.configChangesPollMs ?? 2_000);
   const sweep =
     settings.redeliverySweepHours > 0
@@ -260,12 +359,13 @@ export async function startApp(
     async close(graceMs = DEFAULT_GRACE_MS) {
       closing = true;
       proxy?.close();
+      await socketMode?.close();
       sweep?.stop();
       pruner.stop();
       configs.stop();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await worker.stop(graceMs);
+      await Promise.all([worker.stop(graceMs), replyWorker?.stop(graceMs)]);
       // Keep-alive connections still mid-request get a moment; then they are cut.
       await Promise.race([
         serverClosed,

@@ -79,6 +79,13 @@ export const configSchema = z.strictObject({
   details: z.enum(["show", "collapse"]).default("collapse"),
   /** GitHub login -> Slack member ID, so `@login` in a comment becomes a real Slack mention. */
   mentions: z.record(z.string().min(1), slackMember).default({}),
+  /**
+   * A reply written in a pull request's Slack thread becomes a comment on the pull request:
+   * `off` (nobody is nagged), `mapped` (only members that `mentions` maps: known people), or
+   * `anyone` (any member of the App's own workspace). Nobody from another organisation in a
+   * shared channel ever writes.
+   */
+  replies: z.enum(["off", "mapped", "anyone"]).default("off"),
 });
 
 /** A validated `.github/threadline.yml` with every default filled in. */

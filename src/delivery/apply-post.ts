@@ -25,6 +25,12 @@ export interface ApplyDeps {
   conversations: ConversationMap;
   slack: SlackPoster;
   now: () => number;
+  /**
+   * True for a comment threadline itself wrote from a Slack reply: its echo is not shown in
+   * Slack again. Asked again at send time, since the echo's delivery can be recorded before the
+   * reply's comment id is.
+   */
+  wroteFromSlack?: (commentId: number) => Promise<boolean>;
 }
 
 /** What applying a post did, for the outbox row and the log. */
@@ -52,6 +58,13 @@ export async function applyPost(
   deps: ApplyDeps,
 ): Promise<Applied> {
   if (content.type === "parent") return applyParentUpdate(row, content, deps);
+  if (
+    content.event.kind === "comment" &&
+    content.event.action === "created" &&
+    (await deps.wroteFromSlack?.(content.event.id))
+  ) {
+    return { what: "nothing", reason: "written from a Slack reply: already in the thread" };
+  }
   if (row.group_key) return applyGroup(row, row.group_key, content, deps);
   return applyConversation(row, content, deps);
 }
@@ -279,11 +292,21 @@ async function ensureParent(
   )!;
   const change = decideParentChange(thread, newest, "thread");
   if (change.change === "keep") return change.parentTs;
-  const parent = await slack.postMessage(row.channel, renderParent(change.show));
-  const posted: ThreadRecord = { parentTs: parent.ts, shownUpdatedAt: change.show.updatedAt };
+  const parent = await slack.postMessage(
+    row.channel,
+    renderParent(change.show, { replies: content.replies ?? "off" }),
+  );
+  const posted: ThreadRecord = {
+    parentTs: parent.ts,
+    shownUpdatedAt: change.show.updatedAt,
+    slackChannel: parent.channel,
+  };
   await conversations.saveThread(row.channel, row.thread_key, posted);
   const latest = await readPullRequestState(conversations, row.thread_key);
-  if (latest) await applyParentChange(row, decideParentChange(posted, latest, "news"), deps);
+  if (latest) {
+    const news = decideParentChange(posted, latest, "news");
+    await applyParentChange(row, news, content.replies, deps);
+  }
   return parent.ts;
 }
 
@@ -302,18 +325,23 @@ async function applyParentUpdate(
     content.update,
     await readPullRequestState(deps.conversations, row.thread_key),
   )!;
-  return applyParentChange(row, decideParentChange(thread, newest, "news"), deps);
+  return applyParentChange(row, decideParentChange(thread, newest, "news"), content.replies, deps);
 }
 
 /** Edits the parent as the pull request's news decided, and records what it shows. */
 async function applyParentChange(
   row: OutboxRow,
   change: ParentForNews,
+  replies: ParentContent["replies"],
   { conversations, slack }: ApplyDeps,
 ): Promise<Applied> {
   switch (change.change) {
     case "update":
-      await slack.updateMessage(row.channel, change.parentTs, renderParent(change.show));
+      await slack.updateMessage(
+        row.channel,
+        change.parentTs,
+        renderParent(change.show, { replies: replies ?? "off" }),
+      );
       await conversations.saveThread(row.channel, row.thread_key, {
         parentTs: change.parentTs,
         shownUpdatedAt: change.show.updatedAt,

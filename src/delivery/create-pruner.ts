@@ -55,7 +55,16 @@ export function createPruner(options: PrunerOptions): Pruner {
     days > 0 ? at - days * DAY_MS : Number.MIN_SAFE_INTEGER;
 
   async function runOnce() {
-    const total: Pruned = { outbox: 0, deliveries: 0, messages: 0, threads: 0, pullRequests: 0 };
+    const total: Pruned = {
+      outbox: 0,
+      deliveries: 0,
+      messages: 0,
+      threads: 0,
+      pullRequests: 0,
+      slackReplies: 0,
+      replyComments: 0,
+      replyNotices: 0,
+    };
     const startedAt = now();
     if (!(await shared.tryLease(PRUNE_JOB, holder, startedAt, PRUNE_LEASE_MS))) {
       log.debug("another replica is pruning the store; skipped");

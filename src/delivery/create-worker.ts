@@ -39,6 +39,8 @@ export interface WorkerOptions {
   maxInFlight?: number;
   /** While paused on a bad token, one post is tried this often to see if it works again. */
   pauseProbeMs?: number;
+  /** True for a comment threadline wrote from a Slack reply (its echo is not shown again). */
+  wroteFromSlack?: (commentId: number) => Promise<boolean>;
 }
 
 export interface PauseState {
@@ -218,7 +220,13 @@ export function createWorker(options: WorkerOptions): Worker {
     const startedAt = now();
     let applied;
     try {
-      applied = await applyPost(row, content, { queue, conversations, slack, now });
+      applied = await applyPost(row, content, {
+        queue,
+        conversations,
+        slack,
+        now,
+        ...(options.wroteFromSlack ? { wroteFromSlack: options.wroteFromSlack } : {}),
+      });
     } catch (error) {
       metrics.slackLatency.observe({ outcome: "error" }, (now() - startedAt) / 1000);
       const failure = describeSlackError(error, row.channel);

@@ -21,12 +21,16 @@ export interface ConversationContent {
   deleted?: ThreadlineConfig["deleted"];
   /** `details:` (rows written before it existed lack it: collapse). */
   details?: ThreadlineConfig["details"];
+  /** `replies:`, which the parent's footer tells people about (rows before it lack it: off). */
+  replies?: ThreadlineConfig["replies"];
 }
 
 /** A pull request's news, for the parent message of its thread in a channel. */
 export interface ParentContent {
   type: "parent";
   update: PullRequestUpdate;
+  /** `replies:`, which the parent's footer tells people about (unknown: off). */
+  replies?: ThreadlineConfig["replies"];
 }
 
 /** The key of a comment's messages: one per comment or review, whatever its later versions. */

@@ -12,6 +12,8 @@ export interface ConversationHandlerDeps {
   defaultChannel: string | undefined;
   /** Says once per owner why an organisation-wide config may not be found. */
   noticeMissingConfig?: MissingConfigNotice;
+  /** True for a comment threadline wrote from a Slack reply: its echo is not carried back. */
+  wroteFromSlack?: (commentId: number) => Promise<boolean>;
 }
 
 /**
@@ -32,6 +34,13 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
     let event = normalized.event;
     const repository = event.repository.fullName;
     const pullRequest = threadKeyOf(repository, event.pullRequest.number);
+    // Recognised by the comment id recorded when it was written, not by its text or author:
+    // whatever `ignore.bots` says, a reply from Slack is already in the thread.
+    if (event.kind === "comment" && (await deps.wroteFromSlack?.(event.id))) {
+      const skipped = "written from a Slack reply by threadline: already in the thread";
+      log.debug({ pullRequest }, skipped);
+      return { skipped, explanation: { pullRequest, skipped } };
+    }
 
     const loaded = await deps.configs.get(github.octokit, {
       owner: event.repository.owner,
@@ -87,6 +96,7 @@ export function createConversationHandler(deps: ConversationHandlerDeps) {
       broadcast: config?.broadcast ?? false,
       deleted: config?.deleted ?? "tombstone",
       details: config?.details ?? "collapse",
+      replies: config?.replies ?? "off",
     };
     const threadKey = pullRequest;
     // A review and the line comments submitted with it become one message.

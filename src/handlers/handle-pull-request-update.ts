@@ -1,9 +1,12 @@
+import type { ConfigSource } from "../config/config-source.js";
 import type { PullRequestUpdate } from "../events/conversation-event.js";
 import { orderKeyOf, threadKeyOf } from "../delivery/outgoing-post.js";
 import { normalizePullRequestUpdate, type PULL_REQUEST_UPDATE_NAMES } from "../events/normalize.js";
 import type { Decision, GitHubEvent } from "./github-event.js";
 
 export interface PullRequestUpdateDeps {
+  /** For `replies:`, which the parent's footer tells people about. */
+  configs?: ConfigSource;
   /** Channels where the pull request's thread exists. */
   threadChannels: (threadKey: string) => Promise<string[]>;
   /** Keeps the pull request's newest state, for parents posted later. */
@@ -33,10 +36,18 @@ export function createPullRequestUpdateHandler(deps: PullRequestUpdateDeps) {
       };
     }
     const orderKey = orderKeyOf(update.updatedAt);
+    // Read from the cache as a comment's delivery does; an unreadable config only loses the footer.
+    const loaded = await deps.configs
+      ?.get(event.octokit, { owner: update.repository.owner, repo: update.repository.name })
+      .catch((error: unknown) => {
+        event.log.debug({ error: String(error) }, "config unreadable; the parent shows no footer");
+        return undefined;
+      });
+    const replies = loaded?.status === "found" ? loaded.config.replies : "off";
     return {
       posts: channels.map((channel) => ({
         channel,
-        content: { type: "parent" as const, update },
+        content: { type: "parent" as const, update, replies },
         threadKey,
         orderKey,
       })),

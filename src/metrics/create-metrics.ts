@@ -15,6 +15,11 @@ export interface Metrics {
   /** Rows deleted by pruning, by table. */
   rowsPruned: Counter<"table">;
   ackLatency: Histogram;
+  /** Slack events verified and read, by outcome: recorded, duplicate, ignored. */
+  slackEventsReceived: Counter<"outcome">;
+  slackEventsRefused: Counter<"reason">;
+  /** Slack thread messages done on GitHub, by what became of them. */
+  repliesHandled: Counter<"outcome">;
 }
 
 export function createMetrics(
@@ -75,6 +80,24 @@ export function createMetrics(
       name: "threadline_delivery_ack_duration_seconds",
       help: "Time from a delivery's arrival to GitHub's answer.",
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
+    }),
+    slackEventsReceived: new Counter({
+      name: "threadline_slack_events_received_total",
+      help: "Verified Slack events, by outcome: recorded (a thread reply to write), duplicate (a retry), ignored (not a reply to carry).",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    slackEventsRefused: new Counter({
+      name: "threadline_slack_events_refused_total",
+      help: "Requests to the Slack events endpoint refused before handling, by reason.",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    repliesHandled: new Counter({
+      name: "threadline_replies_total",
+      help: "Slack thread messages handled, by outcome: created, updated, deleted (on GitHub), skipped (nothing to write), refused (the author may not write; told), failed (GitHub refused; the author told), retried.",
+      labelNames: ["outcome"],
       registers: [registry],
     }),
   };

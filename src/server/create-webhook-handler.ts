@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { GitHubDelivery, IntakeOutcome } from "../intake/receive-github-delivery.js";
 import { capLoggedValue } from "./cap-logged-value.js";
+import { answer, header, isJsonContentType, timedOut } from "./http-helpers.js";
 import { readBody } from "./read-body.js";
 import { verifySignature } from "./verify-signature.js";
 
@@ -24,38 +25,12 @@ export type RefusalReason =
   | "bad_signature"
   | "malformed_json";
 
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function isJsonContentType(contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
-  return mediaType === "application/json";
-}
-
-function answer(response: ServerResponse, status: number, message: string, close = false): void {
-  if (response.headersSent) return;
-  response.writeHead(status, {
-    "content-type": "text/plain; charset=utf-8",
-    ...(close ? { connection: "close" } : {}),
-  });
-  response.end(`${message}\n`);
-}
-
 /** The messages of a handler failure (an AggregateError from the webhooks emitter, usually). */
 function describeFailure(error: unknown): string {
   const errors = error instanceof AggregateError ? error.errors : [error];
   return errors
     .map((inner: unknown) => (inner instanceof Error ? inner.message : String(inner)))
     .join("; ");
-}
-
-/** True when the server cut the request's connection because it did not arrive in time. */
-function timedOut(request: IncomingMessage): boolean {
-  const error = request.socket.errored as NodeJS.ErrnoException | null;
-  return error?.code === "ERR_HTTP_REQUEST_TIMEOUT";
 }
 
 /**

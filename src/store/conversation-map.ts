@@ -15,6 +15,11 @@ export interface ThreadRecord {
   parentTs: string | null;
   /** `updated_at` of the pull request state the parent message shows. */
   shownUpdatedAt: string | null;
+  /**
+   * The channel's ID, as Slack answered the parent's post: Slack's events name channels by ID,
+   * a config may name one `#name`. Kept when a later save does not give it.
+   */
+  slackChannel?: string;
 }
 
 /** The newest state of a pull request seen (a PullRequestUpdate, JSON), whatever the channel. */
@@ -45,6 +50,11 @@ export interface ConversationMap {
   saveThread(channel: string, threadKey: string, thread: ThreadRecord): Promise<void>;
   /** Channels where a pull request's thread exists. */
   threadChannels(threadKey: string): Promise<string[]>;
+  /**
+   * The pull request (`owner/repo#N`) whose thread in `channel` has parent message `parentTs`:
+   * where a reply written in Slack belongs. Undefined for a thread threadline did not start.
+   */
+  findThreadKey(channel: string, parentTs: string): Promise<string | undefined>;
   getPullRequest(threadKey: string): Promise<PullRequestRecord | undefined>;
   /**
    * Stores `record` only if the kept state is still `expected` (undefined: only if none is kept),
@@ -112,6 +122,7 @@ export function createConversationMap(db: Kysely<Database>, appId: number): Conv
         parent_ts: thread.parentTs,
         shown_updated_at: thread.shownUpdatedAt,
         updated_at: Date.now(),
+        ...(thread.slackChannel ? { slack_channel: thread.slackChannel } : {}),
       };
       await db
         .insertInto("threads")
@@ -130,6 +141,19 @@ export function createConversationMap(db: Kysely<Database>, appId: number): Conv
         .where("thread_key", "=", threadKey)
         .execute();
       return rows.map((row) => row.channel);
+    },
+
+    async findThreadKey(channel, parentTs) {
+      const row = await db
+        .selectFrom("threads")
+        .select("thread_key")
+        .where("app_id", "=", appId)
+        .where("parent_ts", "=", parentTs)
+        .where((where) =>
+          where.or([where("channel", "=", channel), where("slack_channel", "=", channel)]),
+        )
+        .executeTakeFirst();
+      return row?.thread_key;
     },
 
     async getPullRequest(threadKey) {

@@ -235,6 +235,101 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0011_slack_replies": {
+      async up(db: Kysely<unknown>) {
+        // Replies written in pull requests' Slack threads, recorded before Slack is answered and
+        // written to GitHub as comments by a worker: the same queue as the outbox, the other way.
+        await db.schema
+          .createTable("slack_replies")
+          .addColumn("id", dialect === "postgres" ? "bigserial" : "integer", (column) =>
+            dialect === "postgres" ? column.primaryKey() : column.primaryKey().autoIncrement(),
+          )
+          .addColumn("app_id", "bigint", (column) => column.notNull())
+          .addColumn("event_id", "text", (column) => column.notNull())
+          .addColumn("dedupe_key", "text", (column) => column.notNull())
+          .addColumn("channel", "text", (column) => column.notNull())
+          .addColumn("ts", "text", (column) => column.notNull())
+          .addColumn("thread_ts", "text", (column) => column.notNull())
+          .addColumn("thread_key", "text", (column) => column.notNull())
+          .addColumn("action", "text", (column) => column.notNull())
+          .addColumn("message", "text", (column) => column.notNull())
+          .addColumn("status", "text", (column) => column.notNull())
+          .addColumn("attempts", "integer", (column) => column.notNull().defaultTo(0))
+          .addColumn("next_attempt_at", "bigint", (column) => column.notNull())
+          .addColumn("lease_until", "bigint")
+          .addColumn("claimed_by", "text")
+          .addColumn("last_error", "text")
+          .addColumn("created_at", "bigint", (column) => column.notNull())
+          .addColumn("updated_at", "bigint", (column) => column.notNull())
+          // Slack retries an event with the same id, and may send one change as two events.
+          .addUniqueConstraint("slack_replies_event", ["app_id", "event_id"])
+          .addUniqueConstraint("slack_replies_change", ["app_id", "dedupe_key"])
+          .execute();
+        // The next due row, in order, by index seeks (claiming, and pruning done rows).
+        await db.schema
+          .createIndex("slack_replies_due")
+          .on("slack_replies")
+          .columns(["app_id", "status", "next_attempt_at", "id"])
+          .execute();
+        // A message's earlier changes, which must be written before a later one is claimed.
+        await db.schema
+          .createIndex("slack_replies_message")
+          .on("slack_replies")
+          .columns(["app_id", "channel", "ts", "id"])
+          .execute();
+        // The comment each Slack message became.
+        await db.schema
+          .createTable("reply_comments")
+          .addColumn("app_id", "bigint", (column) => column.notNull())
+          .addColumn("channel", "text", (column) => column.notNull())
+          .addColumn("ts", "text", (column) => column.notNull())
+          .addColumn("comment_id", "bigint", (column) => column.notNull())
+          .addColumn("thread_key", "text", (column) => column.notNull())
+          .addColumn("deleted", "integer", (column) => column.notNull().defaultTo(0))
+          .addColumn("updated_at", "bigint", (column) => column.notNull())
+          .addPrimaryKeyConstraint("reply_comments_pk", ["app_id", "channel", "ts"])
+          .execute();
+        // Whether a GitHub comment event is the echo of one threadline wrote.
+        await db.schema
+          .createIndex("reply_comments_comment")
+          .on("reply_comments")
+          .columns(["app_id", "comment_id"])
+          .execute();
+        // Who was told once in a thread why their reply was not carried.
+        await db.schema
+          .createTable("reply_notices")
+          .addColumn("app_id", "bigint", (column) => column.notNull())
+          .addColumn("channel", "text", (column) => column.notNull())
+          .addColumn("thread_ts", "text", (column) => column.notNull())
+          .addColumn("slack_user", "text", (column) => column.notNull())
+          .addColumn("reason", "text", (column) => column.notNull())
+          .addColumn("told_at", "bigint", (column) => column.notNull())
+          .addPrimaryKeyConstraint("reply_notices_pk", [
+            "app_id",
+            "channel",
+            "thread_ts",
+            "slack_user",
+            "reason",
+          ])
+          .execute();
+        // A reply names its thread's channel by ID; a config may name it `#name`, as the thread
+        // row does: the ID Slack answered the parent's post with is kept beside it.
+        await db.schema.alterTable("threads").addColumn("slack_channel", "text").execute();
+        // A reply names its thread's parent message: which pull request that is.
+        await db.schema
+          .createIndex("threads_parent")
+          .on("threads")
+          .columns(["app_id", "parent_ts"])
+          .execute();
+        if (dialect !== "postgres") return;
+        // A queue that fills fast while young, as the outbox (0007): keep its statistics fresh.
+        await sql`alter table slack_replies set (
+          autovacuum_analyze_threshold = 200,
+          autovacuum_analyze_scale_factor = 0.01,
+          autovacuum_vacuum_scale_factor = 0.05
+        )`.execute(db);
+      },
+    },
   };
 }
 

@@ -17,6 +17,7 @@ import { createMigrationProvider, type Dialect } from "./migrations.js";
 import { createOutboxOperations, type OutboxOperations } from "./outbox-operations.js";
 import type { Database } from "./schema.js";
 import { createPostgresIntakeStore } from "./postgres-intake-store.js";
+import { createReplyQueue, type ReplyQueue } from "./reply-queue.js";
 import { createSendQueue, type SendQueue } from "./send-queue.js";
 import { createSqliteIntakeStore } from "./sqlite-intake-store.js";
 import { createStoreRetention, type StoreRetention } from "./store-retention.js";
@@ -24,14 +25,15 @@ import { createSharedState, type SharedState } from "./shared-state.js";
 
 /**
  * The App's store, in rooms by who uses them: the intake that answers GitHub, the worker's send
- * queue, the map of what Slack shows, state shared between replicas, the operator's view, and the
- * pruning that keeps it small.
+ * queue, the map of what Slack shows, the replies written in Slack on their way to GitHub, state
+ * shared between replicas, the operator's view, and the pruning that keeps it small.
  * Each is one narrow interface over the same database; nothing above knows which database runs.
  */
 export interface Store {
   intake: IntakeStore;
   queue: SendQueue;
   conversations: ConversationMap;
+  replies: ReplyQueue;
   shared: SharedState;
   operations: OutboxOperations;
   retention: StoreRetention;
@@ -215,6 +217,7 @@ export async function openStore(
     // One process owns an SQLite file; a PostgreSQL database is shared by every replica.
     queue: createSendQueue(db, appId, { exclusive: dialect === "sqlite" }),
     conversations: createConversationMap(db, appId),
+    replies: createReplyQueue(db, appId),
     shared: createSharedState(db, appId),
     operations: createOutboxOperations(db, appId, dialect),
     retention: createStoreRetention(db, appId),

@@ -79,6 +79,8 @@ export interface ThreadsTable {
   shown_updated_at: string | null;
   /** Epoch ms of the last change, for pruning. */
   updated_at: number | null;
+  /** The channel's ID as Slack answered the parent's post (`channel` may be a `#name`). */
+  slack_channel: string | null;
 }
 
 /** The newest state seen of each pull request, kept once for the parents in every channel. */
@@ -118,6 +120,75 @@ export interface LeasesTable {
   expires_at: number;
 }
 
+/**
+ * `pending`: waiting to be written to GitHub (maybe after a backoff); `sending`: claimed by a
+ * worker under a lease; `done`: written (or nothing was to be written); `dead`: it cannot succeed
+ * as it is (see `last_error`).
+ */
+export type ReplyStatus = "pending" | "sending" | "done" | "dead";
+
+/** Messages written in pull requests' Slack threads, on their way to GitHub as comments. */
+export interface SlackRepliesTable {
+  id: Generated<number>;
+  app_id: number;
+  /** Slack's `event_id`: a retried event is recorded once. */
+  event_id: string;
+  /**
+   * The change of the message: `<channel>/<ts>/created`, `<channel>/<ts>/edited/<version>` or
+   * `<channel>/<ts>/deleted`, so the same change sent as two events is recorded once.
+   */
+  dedupe_key: string;
+  channel: string;
+  /** The message's own `ts`: changes of one message are written in `id` order. */
+  ts: string;
+  /** The thread's parent message `ts`. */
+  thread_ts: string;
+  /** The pull request the thread belongs to: `owner/repo#N`. */
+  thread_key: string;
+  action: "created" | "edited" | "deleted";
+  /** The Slack thread message, JSON. */
+  message: string;
+  status: ReplyStatus;
+  attempts: number;
+  /** Epoch ms: not written before this (backoff). */
+  next_attempt_at: number;
+  /** Epoch ms a `sending` claim expires; a crashed worker's rows come back after it. */
+  lease_until: number | null;
+  /** The process holding the claim. */
+  claimed_by: string | null;
+  /** Why the last attempt failed, for retries and dead rows. */
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The GitHub comment each Slack message became, so its edits and deletion find it. */
+export interface ReplyCommentsTable {
+  app_id: number;
+  channel: string;
+  /** The Slack message's `ts`. */
+  ts: string;
+  comment_id: number;
+  /** `owner/repo#N` */
+  thread_key: string;
+  /** 1 once deleted in Slack: the comment is gone and a late edit must not bring it back. */
+  deleted: number;
+  /** Epoch ms of the last change, for pruning. */
+  updated_at: number;
+}
+
+/** Who was told what in which thread (a reply that could not be carried), so once is enough. */
+export interface ReplyNoticesTable {
+  app_id: number;
+  channel: string;
+  /** The thread's parent message `ts`. */
+  thread_ts: string;
+  slack_user: string;
+  reason: string;
+  /** Epoch ms, for pruning. */
+  told_at: number;
+}
+
 export interface Database {
   deliveries: DeliveriesTable;
   outbox: OutboxTable;
@@ -127,7 +198,11 @@ export interface Database {
   pull_requests: PullRequestsTable;
   channels: ChannelsTable;
   leases: LeasesTable;
+  slack_replies: SlackRepliesTable;
+  reply_comments: ReplyCommentsTable;
+  reply_notices: ReplyNoticesTable;
 }
 
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
+export type SlackReplyRow = Selectable<SlackRepliesTable>;

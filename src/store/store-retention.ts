@@ -3,11 +3,15 @@ import type { Database } from "./schema.js";
 
 /** How old rows must be to go. */
 export interface RetentionCutoffs {
-  /** Deliveries received, and sent or dead posts created, before this (epoch ms). */
+  /**
+   * Deliveries received, and sent or dead posts and done or dead Slack replies created, before
+   * this (epoch ms).
+   */
   deliveriesBefore: number;
   /**
-   * What Slack shows of a conversation (messages, threads) last changed before this (epoch ms),
-   * unless its pull request is known to be open: edits and deletions still find their message.
+   * What Slack shows of a conversation (messages, threads), and the comments replies written in
+   * Slack became and who was told what there, last changed before this (epoch ms), unless its
+   * pull request is known to be open: edits and deletions still find their message or comment.
    */
   conversationsBefore: number;
 }
@@ -19,12 +23,18 @@ export interface Pruned {
   messages: number;
   threads: number;
   pullRequests: number;
+  /** Done or dead replies written in Slack. */
+  slackReplies: number;
+  /** Which comment each Slack reply became. */
+  replyComments: number;
+  /** Who was told once in a thread why a reply was not carried. */
+  replyNotices: number;
 }
 
 /**
- * Keeping the store small: old deliveries, sent and dead posts, and conversations that can no
- * longer change go, a batch at a time. A post still waiting or being sent is never touched, nor a
- * delivery that has one.
+ * Keeping the store small: old deliveries, sent and dead posts, done and dead Slack replies, and
+ * conversations that can no longer change go, a batch at a time. A post or reply still waiting or
+ * being sent is never touched, nor a delivery that has one.
  */
 export interface StoreRetention {
   /** Deletes at most `batch` rows of each table past the cutoffs. */
@@ -161,7 +171,87 @@ export function createStoreRetention(db: Kysely<Database>, appId: number): Store
           )
           .executeTakeFirst(),
       );
-      return { outbox, deliveries, messages, threads, pullRequests };
+      // Replies written in Slack go as posts do: finished, and created before the same cutoff.
+      const slackReplies = count(
+        await db
+          .deleteFrom("slack_replies")
+          .where(
+            "id",
+            "in",
+            db
+              .selectFrom("slack_replies")
+              .select("id")
+              .where("app_id", "=", appId)
+              .where("status", "in", ["done", "dead"])
+              .where("created_at", "<", deliveriesBefore)
+              .orderBy("id")
+              .limit(batch),
+          )
+          .executeTakeFirst(),
+      );
+      // The comment a reply became is kept as a comment's message is: while its pull request is
+      // open, and for a while after it last changed.
+      const replyComments = count(
+        await db
+          .deleteFrom("reply_comments")
+          .where("app_id", "=", appId)
+          .where(({ eb, refTuple, selectFrom }) =>
+            eb(
+              refTuple("channel", "ts"),
+              "in",
+              selectFrom("reply_comments as old")
+                .select(["old.channel", "old.ts"])
+                .where("old.app_id", "=", appId)
+                .where("old.updated_at", "<", conversationsBefore)
+                .where("old.thread_key", "not in", openPullRequests)
+                .limit(batch)
+                .$asTuple("channel", "ts"),
+            ),
+          )
+          .executeTakeFirst(),
+      );
+      // A notice knows its thread by the parent message: kept while that thread's pull request
+      // is open (a thread no longer known counts as closed, as a message without one does).
+      const replyNotices = count(
+        await db
+          .deleteFrom("reply_notices")
+          .where("app_id", "=", appId)
+          .where(({ eb, refTuple, selectFrom }) =>
+            eb(
+              refTuple("channel", "thread_ts", "slack_user", "reason"),
+              "in",
+              selectFrom("reply_notices as old")
+                .select(["old.channel", "old.thread_ts", "old.slack_user", "old.reason"])
+                .where("old.app_id", "=", appId)
+                .where("old.told_at", "<", conversationsBefore)
+                .where(({ not, exists, selectFrom: within }) =>
+                  not(
+                    exists(
+                      within("threads")
+                        .select("threads.thread_key")
+                        .where("threads.app_id", "=", appId)
+                        .whereRef("threads.channel", "=", "old.channel")
+                        .whereRef("threads.parent_ts", "=", "old.thread_ts")
+                        .where("threads.thread_key", "in", openPullRequests),
+                    ),
+                  ),
+                )
+                .limit(batch)
+                .$asTuple("channel", "thread_ts", "slack_user", "reason"),
+            ),
+          )
+          .executeTakeFirst(),
+      );
+      return {
+        outbox,
+        deliveries,
+        messages,
+        threads,
+        pullRequests,
+        slackReplies,
+        replyComments,
+        replyNotices,
+      };
     },
   };
 }

@@ -65,6 +65,7 @@ describe("loadConfig", () => {
         deleted: "tombstone",
         details: "collapse",
         mentions: {},
+        replies: "off",
       },
       source: {
         repository: "Codertocat/Hello-World",

@@ -19,6 +19,7 @@ const DEFAULTS = {
   deleted: "tombstone",
   details: "collapse",
   mentions: {},
+  replies: "off",
 };
 
 describe("configSchema", () => {
@@ -33,6 +34,8 @@ describe("configSchema", () => {
       { ...DEFAULTS, threads: false, broadcast: true, deleted: "remove" },
     ],
     ["details shown in full", yaml("details: show"), { ...DEFAULTS, details: "show" }],
+    ["replies from mapped members", yaml("replies: mapped"), { ...DEFAULTS, replies: "mapped" }],
+    ["replies from anyone", yaml("replies: anyone"), { ...DEFAULTS, replies: "anyone" }],
     ["an empty file", "", DEFAULTS],
     ["only comments", yaml("# threadline settings", "# none yet"), DEFAULTS],
     ["a channel ID", yaml("channel: C0123456789"), { ...DEFAULTS, channel: "C0123456789" }],
@@ -115,6 +118,11 @@ describe("configSchema", () => {
       `${prefix} line 1: channel: is empty; use a channel ID like C0123456789 or a quoted name like "#pull-requests"`,
     ],
     [
+      "replies with a value it does not take",
+      yaml("replies: yes"),
+      `${prefix} line 1: replies: "yes" is not one of off, mapped or anyone`,
+    ],
+    [
       "a misspelt top-level field",
       yaml("rotes: []"),
       `${prefix} line 1: rotes: unknown field \`rotes\`; did you mean \`routes\`?`,
@@ -122,7 +130,7 @@ describe("configSchema", () => {
     [
       "an unknown field with nothing close",
       yaml("colour: blue"),
-      `${prefix} line 1: colour: unknown field \`colour\`; the fields here are \`channel\`, \`events\`, \`routes\`, \`ignore\`, \`threads\`, \`broadcast\`, \`deleted\`, \`details\` or \`mentions\``,
+      `${prefix} line 1: colour: unknown field \`colour\`; the fields here are \`channel\`, \`events\`, \`routes\`, \`ignore\`, \`threads\`, \`broadcast\`, \`deleted\`, \`details\`, \`mentions\` or \`replies\``,
     ],
     [
       "a field people call by another name",

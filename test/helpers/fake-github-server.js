@@ -33,7 +33,12 @@ import { createServer } from "node:http";
  *   | "GET /repos/{owner}/{repo}/contents/{path}"
  *   | "GET /repos/{owner}/{repo}"
  *   | "GET /app/hook/deliveries"
- *   | "POST /app/hook/deliveries/{delivery_id}/attempts"} GitHubRoute
+ *   | "POST /app/hook/deliveries/{delivery_id}/attempts"
+ *   | "GET /repos/{owner}/{repo}/installation"
+ *   | "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+ *   | "GET /repos/{owner}/{repo}/issues/{issue_number}/comments"
+ *   | "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"
+ *   | "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"} GitHubRoute
  */
 
 /**
@@ -60,6 +65,20 @@ import { createServer } from "node:http";
  * @property {number} [appId] The App whose JWTs are accepted (`iss`); any App's when unset.
  * @property {import("node:crypto").KeyLike} [publicKey] When given, JWT signatures are verified with it.
  * @property {(request: GitHubRequest) => void} [onUnexpected] Told of each unexpected request.
+ * @property {Record<string, string>} [permissions] What installation tokens may do; app.yml's
+ *   permissions when unset. Comments are written only with `pull_requests` or `issues` at `write`.
+ * @property {number} [installationId] The installation `GET /repos/{owner}/{repo}/installation` names.
+ */
+
+/**
+ * A pull request's conversation comment as GitHub keeps it (issue comments API).
+ * @typedef {object} FakeComment
+ * @property {number} id
+ * @property {string} repository `owner/repo`
+ * @property {number} issue
+ * @property {string} body
+ * @property {string} created_at
+ * @property {string} updated_at
  */
 
 /**
@@ -72,6 +91,12 @@ import { createServer } from "node:http";
  * @property {number[]} redeliveries The delivery ids the App asked GitHub to redeliver, in order.
  * @property {(owner: string, repo: string, yaml: string | undefined) => void} setConfig Puts
  *   `yaml` at `.github/threadline.yml` in `owner/repo`; `undefined` removes it (404).
+ * @property {Map<number, FakeComment>} comments The conversation comments the App wrote (and did not delete), by id.
+ * @property {(repository: string, issue: number) => void} lock Locks a pull request's conversation: GitHub then refuses the App's comments on it.
+ * @property {(...statuses: number[]) => void} failWrites The next comment writes are answered with these statuses (500, 502, …) instead.
+ * @property {(hold: boolean) => void} holdWrites While on, a comment is created as GitHub creates it
+ *   but its answer is held until `holdWrites(false)` (or the App hangs up): an answer a crash loses.
+ * @property {() => number} heldWrites Writes whose answer is being held now.
  * @property {() => Promise<void>} close
  */
 
@@ -81,9 +106,10 @@ import { createServer } from "node:http";
 export const INSTALLATION_TOKEN = "ghs_fake_installation_token_0123456789";
 export const CONFIG_PATH = ".github/threadline.yml";
 /** What an installation token may do, as the App registers it (app.yml). */
+/** @type {Record<string, string>} */
 const PERMISSIONS = { pull_requests: "read", single_file: "read", metadata: "read" };
 
-/** @type {Array<[RegExp, "GET" | "POST", GitHubRoute]>} */
+/** @type {Array<[RegExp, "GET" | "POST" | "PATCH" | "DELETE", GitHubRoute]>} */
 const ROUTES = [
   [
     /^\/app\/installations\/(\d+)\/access_tokens$/,
@@ -96,6 +122,27 @@ const ROUTES = [
     "GET /repos/{owner}/{repo}/contents/{path}",
   ],
   [/^\/repos\/([^/]+)\/([^/]+)$/, "GET", "GET /repos/{owner}/{repo}"],
+  [/^\/repos\/([^/]+)\/([^/]+)\/installation$/, "GET", "GET /repos/{owner}/{repo}/installation"],
+  [
+    /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+    "POST",
+    "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  ],
+  [
+    /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+    "GET",
+    "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  ],
+  [
+    /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
+    "PATCH",
+    "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+  ],
+  [
+    /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
+    "DELETE",
+    "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}",
+  ],
   [/^\/app\/hook\/deliveries$/, "GET", "GET /app/hook/deliveries"],
   [
     /^\/app\/hook\/deliveries\/(\d+)\/attempts$/,
@@ -115,6 +162,16 @@ const DOCUMENTATION = {
     "https://docs.github.com/rest/apps/webhooks#list-deliveries-for-an-app-webhook",
   "POST /app/hook/deliveries/{delivery_id}/attempts":
     "https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook",
+  "GET /repos/{owner}/{repo}/installation":
+    "https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app",
+  "POST /repos/{owner}/{repo}/issues/{issue_number}/comments":
+    "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments":
+    "https://docs.github.com/rest/issues/comments#list-issue-comments",
+  "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}":
+    "https://docs.github.com/rest/issues/comments#update-an-issue-comment",
+  "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}":
+    "https://docs.github.com/rest/issues/comments#delete-an-issue-comment",
 };
 
 /**
@@ -181,11 +238,15 @@ function jwtProblem(authorization, options) {
 const isInstallationToken = (authorization) =>
   /^(token|bearer) (\S+)$/i.exec(authorization ?? "")?.[2] === INSTALLATION_TOKEN;
 
-/** @param {IncomingMessage} request */
-async function drain(request) {
-  for await (const _chunk of request) {
-    // GitHub's answers here do not depend on the bodies the App sends (token permissions).
-  }
+/**
+ * The request's body, as text.
+ * @param {IncomingMessage} request
+ */
+async function readText(request) {
+  /** @type {Buffer[]} */
+  const chunks = [];
+  for await (const chunk of request) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /**
@@ -211,8 +272,21 @@ export async function startFakeGitHubServer(configs = {}, options = {}) {
   const configOf = (owner, repo) => files.get(`${owner}/${repo}`) ?? options.defaultConfig;
   let apiUrl = "";
 
+  /** @type {Record<string, string>} */
+  const permissions = options.permissions ?? PERMISSIONS;
+  /** @type {Map<number, FakeComment>} */
+  const comments = new Map();
+  /** @type {Set<string>} */
+  const locked = new Set();
+  /** @type {number[]} */
+  const failing = [];
+  let nextCommentId = 2_000_000_001;
+  let holding = false;
+  /** @type {Set<() => void>} */
+  const held = new Set();
+
   const server = createServer(async (request, response) => {
-    await drain(request);
+    const text = await readText(request);
     const url = new URL(request.url ?? "/", "http://fake-github");
     const path = url.pathname.startsWith("/api/v3/") ? url.pathname.slice("/api/v3".length) : "";
     const found = ROUTES.map(([pattern, method, route]) => {
@@ -251,7 +325,7 @@ export async function startFakeGitHubServer(configs = {}, options = {}) {
     const { route, params } = found;
     const [first = "", second = "", third = ""] = params;
 
-    if (route.startsWith("GET /repos/")) {
+    if (route.includes("/repos/") && route !== "GET /repos/{owner}/{repo}/installation") {
       if (!isInstallationToken(received.authorization)) {
         return json(401, errorBody(401, "Bad credentials"));
       }
@@ -265,7 +339,7 @@ export async function startFakeGitHubServer(configs = {}, options = {}) {
         return json(201, {
           token: INSTALLATION_TOKEN,
           expires_at: new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
-          permissions: PERMISSIONS,
+          permissions,
           repository_selection: "all",
         });
 
@@ -318,6 +392,92 @@ export async function startFakeGitHubServer(configs = {}, options = {}) {
         redeliveries.push(id);
         return json(202, {});
       }
+
+      case "GET /repos/{owner}/{repo}/installation":
+        // Installed only where the fake knows the repository (it has a config).
+        return configOf(first, second) === undefined
+          ? notFound()
+          : json(200, {
+              id: options.installationId ?? 1,
+              account: { login: first, type: "Organization" },
+              app_id: options.appId ?? 1,
+              permissions,
+              repository_selection: "all",
+            });
+
+      case "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": {
+        const since = url.searchParams.get("since");
+        const listed = [...comments.values()].filter(
+          (comment) =>
+            comment.repository === `${first}/${second}` &&
+            comment.issue === Number(third) &&
+            (!since || comment.updated_at >= since),
+        );
+        return json(
+          200,
+          listed.map((comment) => commentObject(apiUrl, comment)),
+        );
+      }
+
+      case "POST /repos/{owner}/{repo}/issues/{issue_number}/comments":
+      case "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}":
+      case "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}": {
+        const failure = failing.shift();
+        if (failure !== undefined) return json(failure, errorBody(failure, "Server Error"));
+        // https://docs.github.com/rest/issues/comments: "Issues" or "Pull requests" (write).
+        if (permissions.pull_requests !== "write" && permissions.issues !== "write") {
+          return json(
+            403,
+            errorBody(403, "Resource not accessible by integration", DOCUMENTATION[route]),
+          );
+        }
+        const repository = `${first}/${second}`;
+        if (route.startsWith("POST")) {
+          if (locked.has(`${repository}#${third}`)) {
+            return json(403, errorBody(403, "Unable to create comment because issue is locked."));
+          }
+          /** @type {{ body?: unknown }} */
+          const args = JSON.parse(text || "{}");
+          if (typeof args.body !== "string" || args.body === "") {
+            return json(422, errorBody(422, "Validation Failed"));
+          }
+          const at = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+          const comment = {
+            id: nextCommentId++,
+            repository,
+            issue: Number(third),
+            body: args.body,
+            created_at: at,
+            updated_at: at,
+          };
+          comments.set(comment.id, comment);
+          if (holding) {
+            await new Promise((resolve) => {
+              const release = () => resolve(undefined);
+              held.add(release);
+              response.once("close", () => {
+                held.delete(release);
+                resolve(undefined);
+              });
+            });
+            if (response.destroyed) return undefined;
+          }
+          return json(201, commentObject(apiUrl, comment));
+        }
+        const comment = comments.get(Number(third));
+        if (!comment || comment.repository !== repository) return notFound();
+        if (route.startsWith("DELETE")) {
+          comments.delete(comment.id);
+          received.status = 204;
+          response.writeHead(204).end();
+          return undefined;
+        }
+        /** @type {{ body?: unknown }} */
+        const args = JSON.parse(text || "{}");
+        if (typeof args.body === "string") comment.body = args.body;
+        comment.updated_at = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+        return json(200, commentObject(apiUrl, comment));
+      }
     }
   });
   server.on("connection", (socket) => {
@@ -340,6 +500,22 @@ export async function startFakeGitHubServer(configs = {}, options = {}) {
       if (yaml === undefined) files.delete(`${owner}/${repo}`);
       else files.set(`${owner}/${repo}`, yaml);
     },
+    comments,
+    lock(repository, issue) {
+      locked.add(`${repository}#${issue}`);
+    },
+    failWrites(...statuses) {
+      failing.push(...statuses);
+    },
+    holdWrites(hold) {
+      holding = hold;
+      if (hold) return;
+      for (const release of [...held]) {
+        held.delete(release);
+        release();
+      }
+    },
+    heldWrites: () => held.size,
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -370,6 +546,27 @@ function contentsObject(repositoryUrl, text) {
     html_url: null,
     download_url: null,
     _links: { self: url, git: `${repositoryUrl}/git/blobs/${sha}`, html: null },
+  };
+}
+
+/**
+ * A comment as GitHub returns it, written by the App's bot user.
+ * @param {string} apiUrl
+ * @param {FakeComment} comment
+ */
+function commentObject(apiUrl, comment) {
+  const [owner, repo] = comment.repository.split("/");
+  return {
+    id: comment.id,
+    node_id: `IC_${comment.id}`,
+    url: `${apiUrl}/repos/${comment.repository}/issues/comments/${comment.id}`,
+    html_url: `https://github.com/${owner}/${repo}/pull/${comment.issue}#issuecomment-${comment.id}`,
+    issue_url: `${apiUrl}/repos/${comment.repository}/issues/${comment.issue}`,
+    body: comment.body,
+    user: { login: "threadline[bot]", type: "Bot" },
+    author_association: "NONE",
+    created_at: comment.created_at,
+    updated_at: comment.updated_at,
   };
 }
 

@@ -67,6 +67,18 @@ import { createServer } from "node:http";
  *   the match, in `receipts` (the bench's end-to-end timing).
  * @property {(call: ReceivedCall) => void} [onUnexpected] Told of each call to a method the fake
  *   does not implement (answered 404 `unknown_method`, as Slack does).
+ * @property {Record<string, FakeMember>} [members] The workspace's people, for `users.info`
+ *   (which also needs `users:read` in `scopes`, as Slack does).
+ */
+
+/**
+ * A person as `users.info` describes them (the fields threadline reads).
+ * @typedef {object} FakeMember
+ * @property {string} name
+ * @property {string} [real_name]
+ * @property {string} [display_name]
+ * @property {string} [team_id] Their own workspace; the fake's own (`FAKE_SLACK_BOT.team_id`) unless given.
+ * @property {boolean} [is_bot]
  */
 
 /**
@@ -93,6 +105,9 @@ import { createServer } from "node:http";
  * @property {() => void} release Answers every call being held or delayed now, each with the answer
  *   it drew on arrival.
  * @property {() => number} unanswered Calls received and not answered yet (held, delayed, or still being read).
+ * @property {(channel: string, message: { ts: string; user: string; text: string; thread_ts?: string }) => void} remember
+ *   A message a person wrote (the test then sends its event to the App): `chat.getPermalink` knows it.
+ * @property {() => ReceivedCall[]} ephemerals The `chat.postEphemeral` calls answered `ok`: what each person alone was shown.
  * @property {() => Promise<void>} close
  */
 
@@ -117,6 +132,9 @@ const IMPLEMENTED = new Set([
   "chat.postMessage",
   "chat.update",
   "chat.delete",
+  "chat.postEphemeral",
+  "chat.getPermalink",
+  "users.info",
 ]);
 
 /** Arguments Slack reads as JSON when they come form-encoded. */
@@ -312,7 +330,30 @@ export async function startFakeSlack(options = {}) {
       return { status: 200, error: "invalid_auth" };
     }
     if (method === "auth.test") return undefined;
+    if (method === "users.info") {
+      const granted = (options.scopes ?? "chat:write").split(",").map((scope) => scope.trim());
+      if (!granted.includes("users:read")) {
+        return {
+          status: 200,
+          error: "missing_scope",
+          extra: { needed: "users:read", provided: granted.join(",") },
+        };
+      }
+      if (!nonEmptyString(args.user) || !options.members?.[String(args.user)]) {
+        return { status: 200, error: "user_not_found" };
+      }
+      return undefined;
+    }
     if (!nonEmptyString(args.channel)) return { status: 200, error: "channel_not_found" };
+    if (method === "chat.postEphemeral") {
+      if (!nonEmptyString(args.user)) return { status: 200, error: "user_not_found" };
+      if (!nonEmptyString(args.text) && !Array.isArray(args.blocks)) {
+        return { status: 200, error: "no_text" };
+      }
+    }
+    if (method === "chat.getPermalink" && !shownMessage(args.channel, args.message_ts)) {
+      return { status: 200, error: "message_not_found" };
+    }
     if (method === "chat.postMessage" || method === "chat.update") {
       const blocks = checkBlocks(args.blocks);
       if (blocks) return blocks;
@@ -378,6 +419,35 @@ export async function startFakeSlack(options = {}) {
       }
       case "auth.test":
         return { ok: true, ...FAKE_SLACK_BOT };
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: ts };
+      case "chat.getPermalink": {
+        const message = /** @type {SlackMessage} */ (shownMessage(channel, args.message_ts));
+        const thread = message.thread_ts ? `?thread_ts=${message.thread_ts}&cid=${channel}` : "";
+        return {
+          ok: true,
+          channel,
+          permalink: `${FAKE_SLACK_BOT.url}archives/${channel}/p${message.ts.replace(".", "")}${thread}`,
+        };
+      }
+      case "users.info": {
+        const id = String(args.user);
+        const member = /** @type {FakeMember} */ (options.members?.[id]);
+        return {
+          ok: true,
+          user: {
+            id,
+            team_id: member.team_id ?? FAKE_SLACK_BOT.team_id,
+            name: member.name,
+            real_name: member.real_name ?? member.name,
+            is_bot: member.is_bot ?? false,
+            profile: {
+              display_name: member.display_name ?? "",
+              real_name: member.real_name ?? member.name,
+            },
+          },
+        };
+      }
       default:
         return { ok: true, args };
     }
@@ -553,6 +623,25 @@ export async function startFakeSlack(options = {}) {
       for (const respond of [...waiting.values()]) respond();
     },
     unanswered: () => reading + waiting.size,
+    remember(channel, message) {
+      let shown = channels.get(channel);
+      if (!shown) channels.set(channel, (shown = new Map()));
+      shown.set(message.ts, {
+        type: "message",
+        channel,
+        ts: message.ts,
+        text: message.text,
+        blocks: undefined,
+        thread_ts: message.thread_ts,
+        user: message.user,
+        bot_id: "",
+        edited: undefined,
+      });
+    },
+    ephemerals: () =>
+      calls.filter(
+        (call) => call.method === "chat.postEphemeral" && call.answer === "ok" && !call.error,
+      ),
     close: () =>
       new Promise((resolve) => {
         for (const timer of timers) clearTimeout(timer);

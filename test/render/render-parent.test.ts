@@ -217,3 +217,19 @@ describe("renderParent: what GitHub users wrote stays inert", () => {
     expect(blockTexts(message)[0]).toMatch(/…>\*$/);
   });
 });
+
+describe("renderParent: replies carried to GitHub", () => {
+  test("the footer says that thread replies become comments, and how to keep one in Slack", () => {
+    const message = renderParent(pullRequest(), { replies: "mapped" });
+    expectWithinSlackLimits(message);
+    expect(blockTexts(message)[1]).toBe(
+      "🟢 Open · opened by Codertocat · `master` ← `changes` · replies in the thread become comments on GitHub (start one with `//` to keep it in Slack)",
+    );
+  });
+
+  test("with replies off, nothing invites people to write", () => {
+    expect(blockTexts(renderParent(pullRequest(), { replies: "off" }))[1]).toMatch(
+      /comments in the thread$/,
+    );
+  });
+});

@@ -1,7 +1,7 @@
 /**
- * The store stays small: what pruning deletes, what it never touches (a post waiting or being
- * sent, a conversation of an open pull request), and that it goes a batch at a time on one
- * replica at a time. Runs on SQLite and on PostgreSQL.
+ * The store stays small: what pruning deletes, what it never touches (a post or a Slack reply
+ * waiting or being sent, a conversation of an open pull request), and that it goes a batch at a
+ * time on one replica at a time. Runs on SQLite and on PostgreSQL.
  */
 import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import pino from "pino";
@@ -211,6 +211,113 @@ describe("pruning conversations (CONVERSATION_RETENTION_DAYS)", () => {
     );
     expect(pruned.messages).toBe(0);
     expect(await store.conversations.getMessage("C1", "comment:1")).toBeDefined();
+  });
+});
+
+describe("pruning what replies written in Slack left (with the conversations)", () => {
+  const OPEN = "Codertocat/Hello-World#2";
+  const CLOSED = "Codertocat/Hello-World#1";
+  const old = NOW - 100 * DAY;
+  const cutoffs = { deliveriesBefore: 0, conversationsBefore: NOW - 90 * DAY };
+
+  beforeEach(async () => {
+    for (const [threadKey, open] of [
+      [CLOSED, false],
+      [OPEN, true],
+    ] as const) {
+      await store.conversations.replacePullRequest(threadKey, undefined, {
+        state: "{}",
+        updatedAt: "2024-01-01T00:00:00Z",
+        open,
+      });
+    }
+    await store.conversations.saveThread("C1", CLOSED, { parentTs: "1.0", shownUpdatedAt: null });
+    await store.conversations.saveThread("C1", OPEN, { parentTs: "2.0", shownUpdatedAt: null });
+  });
+
+  test("a comment a reply became goes as a comment's message does: old, and its pull request not open", async () => {
+    const comment = (threadKey: string, commentId: number) => ({
+      commentId,
+      threadKey,
+      deleted: false,
+    });
+    await store.replies.saveComment("C1", "1.1", comment(CLOSED, 1), old);
+    await store.replies.saveComment("C1", "2.1", comment(OPEN, 2), old);
+    await store.replies.saveComment("C1", "1.2", comment(CLOSED, 3), NOW);
+
+    const pruned = await store.retention.pruneBatch(cutoffs, 100);
+
+    expect(pruned.replyComments).toBe(1);
+    expect(await store.replies.getComment("C1", "1.1")).toBeUndefined();
+    expect(await store.replies.getComment("C1", "2.1")).toMatchObject({ commentId: 2 });
+    expect(await store.replies.getComment("C1", "1.2")).toMatchObject({ commentId: 3 });
+  });
+
+  test("who was told what goes once old, unless the thread's pull request is open", async () => {
+    await store.replies.tellOnce("C1", "1.0", "U1", "not_linked", old);
+    await store.replies.tellOnce("C1", "2.0", "U1", "not_linked", old);
+    // A thread threadline no longer knows.
+    await store.replies.tellOnce("C1", "9.0", "U1", "not_linked", old);
+    await store.replies.tellOnce("C1", "1.0", "U2", "not_linked", NOW);
+
+    const pruned = await store.retention.pruneBatch(cutoffs, 100);
+
+    expect(pruned.replyNotices).toBe(2);
+    // Gone: telling again is a first time. Kept: it is not.
+    expect(await store.replies.tellOnce("C1", "1.0", "U1", "not_linked", NOW)).toBe(true);
+    expect(await store.replies.tellOnce("C1", "9.0", "U1", "not_linked", NOW)).toBe(true);
+    expect(await store.replies.tellOnce("C1", "2.0", "U1", "not_linked", NOW)).toBe(false);
+    expect(await store.replies.tellOnce("C1", "1.0", "U2", "not_linked", NOW)).toBe(false);
+  });
+
+  test("the pruner counts replies, comments and notices as it counts the other tables", async () => {
+    for (const ts of ["1.1", "1.2", "1.3"]) {
+      const message = {
+        action: "created" as const,
+        eventId: `Ev-${ts}`,
+        eventTime: old / 1000,
+        teamId: "T1",
+        channel: "C1",
+        ts,
+        threadTs: "1.0",
+        user: "U1",
+        text: "thanks",
+        files: [],
+      };
+      await store.replies.record(message, CLOSED, old);
+      const claimed = await store.replies.claimNext(old, HOLDER, 60_000);
+      await store.replies.complete(claimed!.id, old);
+      await store.replies.saveComment(
+        "C1",
+        ts,
+        { commentId: Number(ts.replace(".", "")), threadKey: CLOSED, deleted: false },
+        old,
+      );
+    }
+    await store.replies.tellOnce("C1", "1.0", "U1", "not_linked", old);
+    const metrics = createMetrics(store.operations);
+    const pruner = createPruner({
+      retention: store.retention,
+      shared: store.shared,
+      log: pino({ level: "silent" }),
+      metrics,
+      retentionDays: 30,
+      conversationRetentionDays: 90,
+      holder: HOLDER,
+      batch: 2,
+      pauseMs: 0,
+      now: () => NOW,
+    });
+
+    expect(await pruner.runOnce()).toMatchObject({
+      slackReplies: 3,
+      replyComments: 3,
+      replyNotices: 1,
+    });
+    expect(await store.replies.counts()).toEqual({ pending: 0, sending: 0, done: 0, dead: 0 });
+    expect(await metrics.registry.metrics()).toMatch(
+      /threadline_store_pruned_rows_total\{table="slackReplies"\} 3/,
+    );
   });
 });
 
