@@ -7,37 +7,27 @@
  *   npm run build
  *   node scripts/render-conversation-picture.mjs --screenshot
  *
- * Without `--screenshot` it only writes docs/conversation.html; the picture is then
+ * Without `--screenshot` it only writes docs/conversation.html; scripts/screenshot-page.js says
+ * how to shoot it by hand (WIDTH 760).
  *
- *   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
- *     --disable-background-networking --disable-component-update --disable-sync \
- *     --user-data-dir="$(mktemp -d)" --hide-scrollbars --window-size=760,HEIGHT \
- *     --screenshot="$PWD/docs/conversation.png" "file://$PWD/docs/conversation.html"
- *
- * where HEIGHT is the page's height (`--screenshot` measures it first with `--dump-dom`: the page
- * writes it into `<body data-height>`), so the picture ends where the thread does.
- *
- * How: the built App (lib/) is started as in test/e2e/conversations.test.ts — real webhook
- * endpoint and signature check, real outbox and review grouping, @slack/web-api's real HTTP path —
- * against the tests' own fakes on 127.0.0.1: GitHub (test/helpers/fake-github-server.js) and Slack
- * (test/helpers/fake-slack.js), which records every call and keeps what the channel shows. The
- * deliveries are the recorded payloads in test/fixtures/, with bodies, users and diff hunks
- * changed to tell a short story. What the channel shows at the end (each post with its latest
- * `chat.update`) is drawn by scripts/block-kit-to-html.js as a static page that looks like
- * Slack's thread view; a message that received a `chat.update` gets Slack's "(edited)" marker.
+ * How: the built App (lib/) is started by scripts/start-picture-app.js as in
+ * test/e2e/conversations.test.ts — real webhook endpoint and signature check, real outbox and
+ * review grouping, @slack/web-api's real HTTP path — against the tests' own fakes on 127.0.0.1:
+ * GitHub (test/helpers/fake-github-server.js) and Slack (test/helpers/fake-slack.js), which
+ * records every call and keeps what the channel shows. The deliveries are the recorded payloads
+ * in test/fixtures/, with bodies, users and diff hunks changed to tell a short story. What the
+ * channel shows at the end (each post with its latest `chat.update`) is drawn by
+ * scripts/block-kit-to-html.js as a static page that looks like Slack's thread view; a message
+ * that received a `chat.update` gets Slack's "(edited)" marker.
  * Nothing in the messages is written by this script: every block comes from the fake Slack.
  */
-import { execFileSync } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import nock from "nock";
 import { format } from "prettier";
-import { startFakeGitHubServer } from "../test/helpers/fake-github-server.js";
-import { startFakeSlack } from "../test/helpers/fake-slack.js";
 import { blocksToHtml } from "./block-kit-to-html.js";
+import { screenshotPage } from "./screenshot-page.js";
+import { startPictureApp } from "./start-picture-app.js";
 
 /** @typedef {import("../test/helpers/fake-slack.js").SlackMessage} SlackMessage */
 /** @typedef {import("./block-kit-to-html.js").Block} Block */
@@ -47,40 +37,12 @@ import { blocksToHtml } from "./block-kit-to-html.js";
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-/**
- * The built App's module at `path` (under lib/), typed as its source in src/.
- * @template T
- * @param {string} path
- * @returns {Promise<T>}
- */
-const lib = (path) => import(join(ROOT, "lib", path));
-/** @type {typeof import("../src/env.js")} */
-const { readSettings } = await lib("env.js");
-/** @type {typeof import("../src/log/create-logger.js")} */
-const { createLogger } = await lib("log/create-logger.js");
-/** @type {typeof import("../src/start-app.js")} */
-const { startApp } = await lib("start-app.js");
-/** @type {typeof import("../src/server/verify-signature.js")} */
-const { signBody } = await lib("server/verify-signature.js");
-
 const OUT_HTML = join(ROOT, "docs", "conversation.html");
 const OUT_PNG = join(ROOT, "docs", "conversation.png");
 const CHANNEL = "C0123456789";
 const CHANNEL_NAME = "code-review";
 /** The picture's width in CSS pixels; its height is the page's. */
 const WIDTH = 760;
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--hide-scrollbars",
-];
-const SECRET = "picture-webhook-secret";
 const REPOSITORY = "Codertocat/Hello-World";
 const PULL_URL = `https://github.com/${REPOSITORY}/pull/2`;
 
@@ -309,85 +271,11 @@ const STORY = [
  * @returns {Promise<{ shown: ShownMessage[]; methods: string[] }>}
  */
 async function runStory() {
-  // Nothing leaves the machine: the App talks to the fakes on 127.0.0.1 only.
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-  const github = await startFakeGitHubServer({ [REPOSITORY]: `channel: ${CHANNEL}\n` });
-  const slack = await startFakeSlack();
-  const settings = readSettings({
-    APP_ID: "12345",
-    PRIVATE_KEY: generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-      publicKeyEncoding: { type: "spki", format: "pem" },
-    }).privateKey,
-    WEBHOOK_SECRET: SECRET,
-    SLACK_BOT_TOKEN: "xoxb-picture-not-a-real-token",
-    SLACK_API_URL: slack.url,
-    GHE_HOST: github.host,
-    GHE_PROTOCOL: "http",
-    DATABASE_URL: "sqlite::memory:",
-    ORDER_WINDOW_MS: "0",
+  const { slack, deliver, settled, close, assertClean } = await startPictureApp({
+    configs: { [REPOSITORY]: `channel: ${CHANNEL}\n` },
     // Long enough for a review's three deliveries to become one post, as in production.
-    REVIEW_WAIT_MS: "1500",
-    REDELIVERY_SWEEP_HOURS: "0",
-    PORT: "0",
-    HOST: "127.0.0.1",
-    METRICS_PORT: "0",
-    METRICS_HOST: "127.0.0.1",
-    LOG_LEVEL: "warn",
-    LOG_FORMAT: "json",
+    env: { REVIEW_WAIT_MS: "1500" },
   });
-  /** @type {string[]} */
-  const warnings = [];
-  const log = await createLogger({
-    level: "warn",
-    format: "json",
-    secrets: [],
-    destination: { write: (/** @type {string} */ line) => warnings.push(line) },
-  });
-  const app = await startApp(settings, log, { pollIntervalMs: 20 });
-
-  let deliveryNumber = 0;
-  /** @param {string} event @param {unknown} payload */
-  const deliver = async (event, payload) => {
-    const body = JSON.stringify(payload);
-    deliveryNumber += 1;
-    const response = await fetch(`${app.url}/api/github/webhooks`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": event,
-        "x-github-delivery": `picture-${deliveryNumber}`,
-        "x-hub-signature-256": signBody(body, SECRET),
-        "user-agent": "GitHub-Hookshot/picture",
-      },
-      body,
-    });
-    if (response.status !== 200) throw new Error(`${event}: HTTP ${response.status}`);
-  };
-  /** Posts waiting or being sent, as the App's operator endpoint (`/metrics`) reports them. */
-  const unsettled = async () => {
-    const metrics = await (await fetch(`${app.operatorUrl}/metrics`)).text();
-    let left = 0;
-    for (const status of ["pending", "sending"]) {
-      const line = new RegExp(`^threadline_outbox_posts\\{status="${status}"\\} (\\d+)$`, "m");
-      const count = line.exec(metrics)?.[1];
-      if (count === undefined)
-        throw new Error(`/metrics has no threadline_outbox_posts{status="${status}"}`);
-      left += Number(count);
-    }
-    return left;
-  };
-  const settled = async () => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const left = await unsettled();
-      if (left === 0) return;
-      if (Date.now() > deadline) throw new Error(`never settled: ${left} posts left`);
-      await new Promise((done) => setTimeout(done, 20));
-    }
-  };
 
   /** ts -> the minute of the story its message was posted in. */
   /** @type {Map<string, number>} */
@@ -401,22 +289,9 @@ async function runStory() {
       }
     }
   } finally {
-    await app.close();
-    await slack.close();
-    await github.close();
-    nock.enableNetConnect();
+    await close();
   }
-  const said = warnings.map((line) => JSON.parse(line).msg);
-  if (said.length > 0) console.error("the App warned:\n  " + said.join("\n  "));
-  if (github.unexpected.length > 0) {
-    const asked = github.unexpected.map((request) => `${request.method} ${request.url}`);
-    throw new Error(`the App asked GitHub for what the story does not have: ${asked.join(", ")}`);
-  }
-  const refused = slack.calls.filter((call) => call.answer !== "ok");
-  if (refused.length > 0) {
-    const errors = refused.map((call) => `${call.method}: ${call.error ?? call.answer}`);
-    throw new Error(`Slack refused calls: ${errors.join(", ")}`);
-  }
+  assertClean();
   const elsewhere = slack.calls.find((call) => call.args.channel !== CHANNEL);
   if (elsewhere) throw new Error(`unexpected channel ${String(elsewhere.args.channel)}`);
   // The parent, the review (one post for its three deliveries), the reply, its edit, the
@@ -537,23 +412,6 @@ writeFileSync(OUT_HTML, await format(page(shown), { parser: "html", printWidth: 
 console.log(`${methods.length} Slack calls (${methods.join(", ")}) -> ${OUT_HTML}`);
 
 if (process.argv.includes("--screenshot")) {
-  // Twice: once to measure the page at the picture's width, once to shoot exactly that height.
-  /** @param {string[]} extra */
-  const chromium = (...extra) =>
-    execFileSync(
-      "chromium",
-      [
-        ...CHROMIUM_FLAGS,
-        `--user-data-dir=${mkdtempSync(join(tmpdir(), "threadline-chromium-"))}`,
-        ...extra,
-        `file://${OUT_HTML}`,
-      ],
-      { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
-    );
-  const height = Number(
-    /data-height="(\d+)"/.exec(chromium(`--window-size=${WIDTH},800`, "--dump-dom"))?.[1],
-  );
-  if (!height) throw new Error("chromium did not report the page's height");
-  chromium(`--window-size=${WIDTH},${height}`, `--screenshot=${OUT_PNG}`);
+  const height = screenshotPage(OUT_HTML, OUT_PNG, WIDTH);
   console.log(`-> ${OUT_PNG} (${WIDTH}×${height})`);
 }

@@ -76,7 +76,7 @@ export function describeGitHubWriteError(
     return {
       kind: "refused",
       reason,
-      tell: `threadline may not write comments in ${repository} yet: an owner must accept its new *Pull requests: write* permission (the installation's settings on GitHub show the request). Your reply stays in Slack.`,
+      tell: `threadline may not write comments in ${repository} yet: an owner must accept its new *Issues: write* permission (the installation's settings on GitHub show the request). Your reply stays in Slack.`,
     };
   }
   if (status === 403 && context.asPerson) {

@@ -9,12 +9,30 @@ import { parse } from "yaml";
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
 
 describe("the Slack app manifest", () => {
-  test("asks for chat:write alone; chat:write.public is an opt-in left commented out", () => {
-    const manifest = parse(read("slack-app-manifest.yml")) as {
-      oauth_config: { scopes: { bot: string[] } };
-    };
-    expect(manifest.oauth_config.scopes.bot).toEqual(["chat:write"]);
+  const manifest = parse(read("slack-app-manifest.yml")) as {
+    oauth_config: { scopes: { bot: string[] } };
+    settings: { event_subscriptions: { request_url: string; bot_events: string[] } };
+  };
+
+  test("posts with chat:write; chat:write.public is an opt-in left commented out", () => {
+    expect(manifest.oauth_config.scopes.bot).toContain("chat:write");
     expect(read("slack-app-manifest.yml")).toMatch(/^\s*# - chat:write\.public$/m);
+  });
+
+  test("reads only what answering from Slack needs: channel messages and who wrote them", () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual([
+      "chat:write",
+      "channels:history",
+      "groups:history",
+      "users:read",
+    ]);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
+      "message.channels",
+      "message.groups",
+    ]);
+    expect(manifest.settings.event_subscriptions.request_url).toMatch(
+      /^https:\/\/[^/]+\/api\/slack\/events$/,
+    );
   });
 });
 
@@ -35,15 +53,15 @@ describe("docker compose", () => {
     expect(app.PGPASSWORD).toBe("${POSTGRES_PASSWORD}");
   });
 
-  test("the proxy passes POST /api/github/webhooks and nothing else", () => {
+  test("the proxy passes POST /api/github/webhooks and /api/slack/events, and nothing else", () => {
     const nginx = read("deploy/nginx.conf");
     // Each location block runs to the next one; only the webhook's passes anything on.
     const blocks = nginx.split(/^\s*location /m).slice(1);
     const proxied = blocks
       .filter((block) => block.includes("proxy_pass"))
       .map((block) => block.slice(0, block.indexOf("{")).trim());
-    expect(proxied).toEqual(["= /api/github/webhooks"]);
-    expect(nginx.match(/proxy_pass/g)).toHaveLength(1);
+    expect(proxied).toEqual(["= /api/github/webhooks", "= /api/slack/events"]);
+    expect(nginx.match(/proxy_pass/g)).toHaveLength(2);
     expect(nginx).toMatch(/location \/ \{\s*return 404;\s*\}/);
   });
 });

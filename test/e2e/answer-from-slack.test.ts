@@ -67,8 +67,8 @@ async function startWith(permissions?: Record<string, string>, config = CONFIG) 
     {
       permissions: permissions ?? {
         metadata: "read",
-        issues: "read",
-        pull_requests: "write",
+        issues: "write",
+        pull_requests: "read",
         single_file: "read",
       },
     },
@@ -300,7 +300,7 @@ describe("requests Slack did not sign", () => {
 
 describe("when GitHub refuses", () => {
   test(
-    "an installation without Pull requests: write tells the author what an owner must accept",
+    "an installation without Issues: write tells the author what an owner must accept",
     async () => {
       await startWith({
         metadata: "read",
@@ -313,7 +313,7 @@ describe("when GitHub refuses", () => {
       const told = slack.ephemerals();
       expect(told).toHaveLength(1);
       expect(told[0]!.args.user).toBe(MAPPED);
-      expect(String(told[0]!.args.text)).toContain("Pull requests: write");
+      expect(String(told[0]!.args.text)).toContain("Issues: write");
       expect(github.comments.size).toBe(0);
     },
     TEST_TIMEOUT_MS,
