@@ -67,6 +67,8 @@ import { createServer } from "node:http";
  *   the match, in `receipts` (the bench's end-to-end timing).
  * @property {(call: ReceivedCall) => void} [onUnexpected] Told of each call to a method the fake
  *   does not implement (answered 404 `unknown_method`, as Slack does).
+ * @property {string} [socketModeUrl] The API root of a fake Socket Mode (test/helpers/fake-slack-socket.ts):
+ *   `apps.connections.open` is answered by it, so one SLACK_API_URL serves the Web API and Socket Mode, as Slack's does.
  * @property {Record<string, FakeMember>} [members] The workspace's people, for `users.info`
  *   (which also needs `users:read` in `scopes`, as Slack does).
  */
@@ -522,6 +524,18 @@ export async function startFakeSlack(options = {}) {
     const receivedAt = now();
     const url = new URL(request.url ?? "/", "http://fake-slack");
     const [, from, method = ""] = /^\/api\/(?:([^/]+)\/)?([^/]+)$/.exec(url.pathname) ?? [];
+    if (method === "apps.connections.open" && options.socketModeUrl) {
+      request.resume();
+      const answer = await fetch(`${options.socketModeUrl}apps.connections.open`, {
+        method: "POST",
+        headers: request.headers.authorization
+          ? { authorization: request.headers.authorization }
+          : {},
+      });
+      response.writeHead(answer.status, { "content-type": "application/json; charset=utf-8" });
+      response.end(await answer.text());
+      return;
+    }
     reading += 1;
     /** @type {Awaited<ReturnType<typeof readArgs>>} */
     let read;
