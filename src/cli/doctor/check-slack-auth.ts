@@ -26,6 +26,8 @@ const SCOPES_PAGE = "the Slack app's OAuth & Permissions page → Bot Token Scop
  */
 export function checkSlackAuth(
   answer: { result: SlackAuthAnswer } | { error: unknown },
+  /** Answering from Slack is on (SLACK_SIGNING_SECRET or SLACK_APP_TOKEN set). */
+  answering = false,
 ): SlackAuthCheck {
   if ("error" in answer) {
     const failure = describeSlackError(answer.error, "");
@@ -70,5 +72,40 @@ export function checkSlackAuth(
       ),
     );
   }
+  checks.push(...checkReadingScopes(scopes, answering));
   return { checks, botUser: user, canPost: scopes.includes("chat:write") };
+}
+
+/** The scopes only answering from Slack uses: it receives channel messages and names people. */
+const READING_SCOPES = ["channels:history", "groups:history", "users:read"];
+
+/**
+ * Answering from Slack on: the scopes it needs (without `groups:history`, private channels'
+ * replies never arrive; without the others, none do or no author is known). Off: reading
+ * scopes the App does not use, which least privilege says to remove.
+ */
+function checkReadingScopes(scopes: readonly string[], answering: boolean): DoctorCheck[] {
+  if (!answering) {
+    const unused = READING_SCOPES.filter((scope) => scopes.includes(scope));
+    return unused.length === 0
+      ? []
+      : [
+          warn(
+            `the token has ${unused.join(", ")}, which only answering from Slack uses, and answering is off (no SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)`,
+            `remove them and the message event subscriptions in ${SCOPES_PAGE} and reinstall the Slack app, unless you mean to turn answering on`,
+          ),
+        ];
+  }
+  const missing = READING_SCOPES.filter((scope) => !scopes.includes(scope));
+  if (missing.length === 0)
+    return [ok("the token may receive thread replies and name their authors")];
+  const fix = `add ${missing.join(", ")} in ${SCOPES_PAGE} (and the message.channels, message.groups event subscriptions), reinstall the Slack app,\nand copy its Bot User OAuth Token into SLACK_BOT_TOKEN`;
+  return missing.length === 1 && missing[0] === "groups:history"
+    ? [warn("the token lacks groups:history: replies in private channels are not received", fix)]
+    : [
+        problem(
+          `answering from Slack is on, but the token lacks ${missing.join(", ")}: replies are not received or their authors not known`,
+          fix,
+        ),
+      ];
 }

@@ -44,7 +44,9 @@ export async function runDoctor(deps: DoctorDeps): Promise<number> {
     const channels = await runGitHubChecks(deps, report);
     const defaultChannel = deps.settings.defaultChannel;
     const inUse = [...new Set([...(defaultChannel ? [defaultChannel] : []), ...channels])];
-    await runSlackChecks(deps.slack, inUse, deps.now, report);
+    const { slackSigningSecrets, slackAppToken } = deps.settings;
+    const answering = slackSigningSecrets.length > 0 || slackAppToken !== undefined;
+    await runSlackChecks(deps.slack, inUse, deps.now, report, answering);
   } catch (error) {
     // A bug in the doctor, not a finding: said as one, so it is not taken for the install's fault.
     report(

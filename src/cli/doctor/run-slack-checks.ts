@@ -17,12 +17,14 @@ export async function runSlackChecks(
   channels: readonly string[],
   now: () => number,
   report: (...checks: DoctorCheck[]) => void,
+  /** Answering from Slack is on: its scopes are checked too. */
+  answering = false,
 ): Promise<void> {
   let auth;
   try {
-    auth = checkSlackAuth({ result: await slack.auth.test() });
+    auth = checkSlackAuth({ result: await slack.auth.test() }, answering);
   } catch (error) {
-    auth = checkSlackAuth({ error });
+    auth = checkSlackAuth({ error }, answering);
   }
   report(...auth.checks);
   const botUser = auth.botUser;

@@ -649,6 +649,40 @@ describe("checkSlackAuth", () => {
     expect(checked.canPost).toBe(canPost);
   });
 
+  test.each<[string, string[], boolean, string[]]>([
+    [
+      "answering on, every scope it needs",
+      ["chat:write", "channels:history", "groups:history", "users:read"],
+      true,
+      ["ok: the token may receive thread replies and name their authors"],
+    ],
+    [
+      "answering on, without the reading scopes",
+      ["chat:write"],
+      true,
+      [
+        "problem: answering from Slack is on, but the token lacks channels:history, groups:history, users:read: replies are not received or their authors not known",
+      ],
+    ],
+    [
+      "answering on, public channels only",
+      ["chat:write", "channels:history", "users:read"],
+      true,
+      ["warn: the token lacks groups:history: replies in private channels are not received"],
+    ],
+    [
+      "answering off, yet the token reads channels",
+      ["chat:write", "channels:history", "users:read"],
+      false,
+      [
+        "warn: the token has channels:history, users:read, which only answering from Slack uses, and answering is off (no SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)",
+      ],
+    ],
+  ])("%s", (_, scopes, answering, findings) => {
+    const { checks } = checkSlackAuth(result(scopes), answering);
+    expect(summary(checks).slice(1)).toEqual(findings);
+  });
+
   test("invalid_auth: replace SLACK_BOT_TOKEN", () => {
     const { checks } = checkSlackAuth({ error: platformError("invalid_auth") });
     expect(checks[0]?.fix).toMatch(/SLACK_BOT_TOKEN: replace it/);
