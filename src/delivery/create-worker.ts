@@ -9,6 +9,7 @@ import type { SendQueue } from "../store/send-queue.js";
 import { applyPost } from "./apply-post.js";
 import type { PostContent } from "./post-content.js";
 import { decideAfterFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
+import { rideOutStoreFailures } from "./ride-out-store-failures.js";
 
 const WAKE_DELAY_MS = 20;
 /** The longest wait between looks while the store fails. */
@@ -84,6 +85,16 @@ export function createWorker(options: WorkerOptions): Worker {
     pauseProbeMs = 30_000,
   } = options;
 
+  // What a post in flight reads and records rides out a store that fails for a moment (a cut
+  // connection, a failover) instead of leaving its channel held until the claim runs out.
+  let storeRetries = 0;
+  const countRetry = () => {
+    storeRetries += 1;
+  };
+  const recording = {
+    queue: rideOutStoreFailures(queue, leaseMs / 4, countRetry),
+    conversations: rideOutStoreFailures(conversations, leaseMs / 4, countRetry),
+  };
   const busyChannels = new Set<string>();
   const inFlight = new Map<number, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
@@ -212,7 +223,7 @@ export function createWorker(options: WorkerOptions): Worker {
       content = JSON.parse(row.content) as PostContent;
     } catch (error) {
       // A post that cannot be read never will be: keep it aside rather than retry.
-      await queue.markDead(row.id, `unreadable: ${(error as Error).message}`, now());
+      await recording.queue.markDead(row.id, `unreadable: ${(error as Error).message}`, now());
       metrics.postsDeadLettered.inc({ reason: "unreadable" });
       postLog.error({ err: error }, "could not read the post; set aside (please report this)");
       return;
@@ -221,8 +232,8 @@ export function createWorker(options: WorkerOptions): Worker {
     let applied;
     try {
       applied = await applyPost(row, content, {
-        queue,
-        conversations,
+        queue: recording.queue,
+        conversations: recording.conversations,
         slack,
         now,
         ...(options.wroteFromSlack ? { wroteFromSlack: options.wroteFromSlack } : {}),
@@ -232,7 +243,7 @@ export function createWorker(options: WorkerOptions): Worker {
       const failure = describeSlackError(error, row.channel);
       if (GONE_CODES.has(failure.code)) {
         // Someone removed the message in Slack: there is nothing left to edit or delete.
-        await queue.markSent(row.id, { channel: row.channel }, now());
+        await recording.queue.markSent(row.id, { channel: row.channel }, now());
         postLog.warn("the Slack message is gone (removed in Slack); nothing to change");
         return;
       }
@@ -242,7 +253,11 @@ export function createWorker(options: WorkerOptions): Worker {
     metrics.slackLatency.observe({ outcome: "ok" }, (now() - startedAt) / 1000);
     // Record Slack's answer at once: between Slack accepting the post and this line is the only
     // moment a crash can make a post appear twice.
-    await queue.markSent(row.id, applied.posted ?? { channel: row.channel }, now());
+    await recording.queue.markSent(row.id, applied.posted ?? { channel: row.channel }, now());
+    if (storeRetries > 0) {
+      postLog.info({ storeRetries }, "the store failed for a moment while the post was recorded");
+      storeRetries = 0;
+    }
     if (applied.what !== "nothing") metrics.postsSent.inc();
     postLog.info(
       { ts: applied.posted?.ts, deliveryId: row.delivery_id, reason: applied.reason },
@@ -268,7 +283,7 @@ export function createWorker(options: WorkerOptions): Worker {
     );
     switch (decision.action) {
       case "retry":
-        await queue.reschedule(
+        await recording.queue.reschedule(
           row.id,
           {
             nextAttemptAt: decision.at,
@@ -287,7 +302,7 @@ export function createWorker(options: WorkerOptions): Worker {
         );
         return;
       case "dead":
-        await queue.markDead(row.id, decision.reason, at);
+        await recording.queue.markDead(row.id, decision.reason, at);
         metrics.postsDeadLettered.inc({ reason: failure.code });
         postLog.error(
           { slackError: failure.code },
@@ -295,7 +310,7 @@ export function createWorker(options: WorkerOptions): Worker {
         );
         return;
       case "pause":
-        await queue.reschedule(
+        await recording.queue.reschedule(
           row.id,
           { nextAttemptAt: at, error: decision.reason, countAttempt: false },
           at,
