@@ -23,7 +23,7 @@ import {
 } from "./lib/end-to-end.js";
 import { countsDelta, fakeApiCounts } from "./lib/fake-apis-client.js";
 import { runBigHeaderFlood, runSlowloris } from "./lib/hostile-phases.js";
-import { boundedInt } from "./lib/knobs.js";
+import { boundedInt, namesFrom } from "./lib/knobs.js";
 import { THREADLINE_ARGS } from "./lib/threadline-command.js";
 import { load } from "./lib/load.js";
 import { buildDelivery } from "./lib/payload.js";
@@ -53,6 +53,10 @@ const SETTINGS = {
   /** After those 2 s, how long to wait at most for a server's log to stop growing. */
   maxDrainMs: 20_000,
   rssIntervalMs: 250,
+  /** The baselines measured beside threadline (`BENCH_BASELINES`); both by default. */
+  baselines: namesFrom("BENCH_BASELINES", ["bare-hmac", "bare-probot"]),
+  /** threadline's hostile phases and the end-to-end phase (`BENCH_EXTRAS=0` leaves them out). */
+  extras: boundedInt("BENCH_EXTRAS", 1, 0, 1) === 1,
   /** threadline only: the forged flood with big headers, and the slowloris. */
   hostile: {
     /** X-GitHub-Delivery and X-GitHub-Event each this long; both fit Node's 16 KB of headers. */
@@ -91,17 +95,29 @@ const HOSTILE_MAX_MS =
   5000;
 
 const SERVERS = [
-  { key: "bareHmac", label: "bare HMAC", args: [`${BENCH_DIR}servers/bare-hmac.js`] },
-  { key: "bareProbot", label: "bare Probot", args: [`${BENCH_DIR}servers/bare-probot.js`] },
+  {
+    key: "bareHmac",
+    name: "bare-hmac",
+    label: "bare HMAC",
+    args: [`${BENCH_DIR}servers/bare-hmac.js`],
+  },
+  {
+    key: "bareProbot",
+    name: "bare-probot",
+    label: "bare Probot",
+    args: [`${BENCH_DIR}servers/bare-probot.js`],
+  },
   {
     key: "threadline",
+    name: "threadline",
     label: "threadline",
     args: THREADLINE_ARGS,
     outboxMetrics: true,
-    hostile: true,
+    hostile: SETTINGS.extras,
   },
-];
-const WATCHDOG_MS = SERVERS.length * PER_SERVER_MAX_MS + HOSTILE_MAX_MS + E2E_MAX_MS + 30_000;
+].filter((spec) => spec.name === "threadline" || SETTINGS.baselines.includes(spec.name));
+const WATCHDOG_MS =
+  SERVERS.length * PER_SERVER_MAX_MS + (SETTINGS.extras ? HOSTILE_MAX_MS + E2E_MAX_MS : 0) + 30_000;
 
 function progress(message) {
   process.stderr.write(`[bench] ${message}\n`);
@@ -447,6 +463,7 @@ function formatHostile(hostile, threadline) {
 }
 
 function formatEndToEnd(e2e) {
+  if (!e2e) return "end-to-end: not measured";
   const ms = (s) => `p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`;
   return [
     `end-to-end (threadline, fresh process and database): ${e2e.deliveries} distinct comments at ${e2e.settings.ratePerSecond}/s over ${e2e.settings.pullRequests} pull requests, one channel; ORDER_WINDOW_MS=${e2e.settings.orderWindowMs}, SLACK_CHANNEL_RATE=${e2e.settings.slackChannelRate} SLACK_CHANNEL_BURST=${e2e.settings.slackChannelBurst}`,
@@ -504,28 +521,30 @@ async function main() {
     results.push(await measure(spec, { env, extraEnv, delivery, fakes: fakeApis.child }));
   }
   const byKey = Object.fromEntries(SERVERS.map((spec, i) => [spec.key, results[i]]));
-  const endToEnd = await measureEndToEnd({
-    env,
-    secret,
-    fakes: fakeApis.child,
-    databaseUrl: databaseUrl("end-to-end.db"),
-  });
+  const endToEnd = SETTINGS.extras
+    ? await measureEndToEnd({
+        env,
+        secret,
+        fakes: fakeApis.child,
+        databaseUrl: databaseUrl("end-to-end.db"),
+      })
+    : undefined;
   const fakeApisTotal = await fakeApiCounts(fakeApis.child);
 
   const { bareHmac, bareProbot, threadline } = byKey;
   const { targets } = SETTINGS;
   const ratios = {
-    threadlineValidRpsOverBareProbot: ratio(threadline.valid.rps, bareProbot.valid.rps),
+    threadlineValidRpsOverBareProbot: ratio(threadline.valid.rps, bareProbot?.valid.rps),
     threadlineAckP99Ms: threadline.valid.latencyMs.p99,
-    threadlineForgedRpsOverBareHmac: ratio(threadline.forged.rps, bareHmac.forged.rps),
+    threadlineForgedRpsOverBareHmac: ratio(threadline.forged.rps, bareHmac?.forged.rps),
     threadlineRssAfterBothPhasesMB: threadline.rssMB.afterBothPhases,
     threadlineCpuPerValidOverBareProbot: ratio(
       threadline.cpuUs.perValidDelivery,
-      bareProbot.cpuUs.perValidDelivery,
+      bareProbot?.cpuUs.perValidDelivery,
     ),
     threadlineFloodRssGrowthMB: threadline.rssMB.floodGrowth,
-    bareProbotFloodRssGrowthMB: bareProbot.rssMB.floodGrowth,
-    bareHmacFloodRssGrowthMB: bareHmac.rssMB.floodGrowth,
+    bareProbotFloodRssGrowthMB: bareProbot?.rssMB.floodGrowth ?? null,
+    bareHmacFloodRssGrowthMB: bareHmac?.rssMB.floodGrowth ?? null,
   };
   const met = {
     validRps:
@@ -552,9 +571,9 @@ async function main() {
 threadline valid rps / bare Probot valid rps:  ${ratios.threadlineValidRpsOverBareProbot ?? "n/a"}  (target >= ${targets.validRpsOverBareProbot}: ${verdict(met.validRps)})
 threadline ack p99 (valid phase):              ${ratios.threadlineAckP99Ms ?? "n/a"} ms  (target < ${targets.ackP99Ms} ms: ${verdict(met.ackP99)})
 threadline RSS after both phases:              ${ratios.threadlineRssAfterBothPhasesMB ?? "n/a"} MB  (target < ${targets.rssAfterBothPhasesMB} MB: ${verdict(met.rss)})
-threadline CPU per valid delivery / bare Probot's: ${ratios.threadlineCpuPerValidOverBareProbot ?? "n/a"}  (${threadline.cpuUs.perValidDelivery} µs vs ${bareProbot.cpuUs.perValidDelivery} µs; steadier than rps on a shared machine)
+threadline CPU per valid delivery / bare Probot's: ${ratios.threadlineCpuPerValidOverBareProbot ?? "n/a"}  (${threadline.cpuUs.perValidDelivery} µs vs ${bareProbot?.cpuUs.perValidDelivery ?? "n/a"} µs; steadier than rps on a shared machine)
 threadline forged rps / bare HMAC forged rps:  ${ratios.threadlineForgedRpsOverBareHmac ?? "n/a"}  (target >= ${targets.forgedRpsOverBareHmac}: ${verdict(met.forgedRps)})
-RSS growth during the flood (peak - before):   threadline ${ratios.threadlineFloodRssGrowthMB} MB, bare Probot ${ratios.bareProbotFloodRssGrowthMB} MB, bare HMAC ${ratios.bareHmacFloodRssGrowthMB} MB
+RSS growth during the flood (peak - before):   threadline ${ratios.threadlineFloodRssGrowthMB} MB, bare Probot ${ratios.bareProbotFloodRssGrowthMB ?? "n/a"} MB, bare HMAC ${ratios.bareHmacFloodRssGrowthMB ?? "n/a"} MB
 threadline during the valid phase: ${threadline.fakeApisDuringValid.slackPosts} Slack posts (paced at 1/s) for ${threadline.valid.ok} deliveries, ${threadline.fakeApisDuringValid.tokenExchanges} token exchanges, ${threadline.fakeApisDuringValid.configReads} config reads; unexpected API requests in the whole run: ${fakeApisTotal.unexpected}
 ${formatOutbox(threadline.outbox)}
 
