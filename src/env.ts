@@ -3,6 +3,27 @@ import { getPrivateKey } from "@probot/get-private-key";
 import { slackChannel } from "./config/schema.js";
 import { databasePasswordsOf } from "./log/redact-secrets.js";
 
+/**
+ * Posting as themselves (optional): people link their GitHub account through GitHub's user
+ * authorization of the App (the web application flow), and their Slack replies are written with
+ * their own user access token. Set only when every variable it needs is.
+ */
+export interface LinkingSettings {
+  /** GITHUB_CLIENT_ID: the GitHub App's client id (Probot's setup writes it to .env). */
+  clientId: string;
+  /** GITHUB_CLIENT_SECRET: the GitHub App's client secret (the setup writes it too). */
+  clientSecret: string;
+  /** THREADLINE_TOKEN_KEY, decoded: 32 random bytes that encrypt the tokens at rest. */
+  tokenKey: Buffer;
+  /** PUBLIC_URL: the App's public base URL, without a trailing slash. */
+  publicUrl: string;
+  /** Where GitHub sends people back after they authorize: `${publicUrl}/api/github/oauth/callback`. */
+  callbackUrl: string;
+}
+
+/** Where GitHub sends a person back after they authorize the App (the App's Callback URL). */
+export const OAUTH_CALLBACK_PATH = "/api/github/oauth/callback";
+
 /** Everything the App reads from its environment, validated once at start. */
 export interface Settings {
   appId: number;
@@ -29,6 +50,13 @@ export interface Settings {
   webhookProxyUrl: string | undefined;
   /** GitHub's REST API root: api.github.com, or `<GHE_HOST>/api/v3` for GitHub Enterprise Server. */
   githubApiUrl: string;
+  /**
+   * GitHub's web root, where its OAuth endpoints are (`/login/oauth/…`): https://github.com, or
+   * `<GHE_PROTOCOL>://<GHE_HOST>` for GitHub Enterprise Server.
+   */
+  githubWebUrl: string;
+  /** Posting as themselves; undefined when it is off (THREADLINE_TOKEN_KEY and PUBLIC_URL unset). */
+  linking: LinkingSettings | undefined;
   slackBotToken: string;
   slackApiUrl: string;
   /** How long one Slack call may take before it counts as failed (and is retried). */
@@ -73,8 +101,9 @@ export interface Settings {
    */
   conversationRetentionDays: number;
   /**
-   * Secrets the App does not use but finds in its environment (the OAuth client secret that
-   * Probot's setup writes, a PostgreSQL password given as PGPASSWORD): masked in logs all the same.
+   * Secrets in the environment beyond the App's own credentials, masked in logs all the same: the
+   * OAuth client secret (Probot's setup writes it, whether or not linking uses it), the token key
+   * (as written, and in its other encodings), a PostgreSQL password given as PGPASSWORD.
    */
   otherSecrets: string[];
   /** Things to tell the operator at start that do not stop the App (a variable it ignores). */
@@ -226,6 +255,112 @@ function readInteger(name: string, raw: string | undefined, fallback: number, pr
   return readNumber(name, raw, fallback, problems, "whole");
 }
 
+/**
+ * THREADLINE_TOKEN_KEY as bytes: exactly 32, written as 64 hex digits or in base64 (standard or
+ * URL-safe, padded or not), which is what `openssl rand -base64 32` and `-hex 32` print.
+ * Undefined for anything else.
+ */
+export function parseTokenKey(text: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, "hex");
+  if (!/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(text)) return undefined;
+  const bytes = Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  return bytes.length === 32 ? bytes : undefined;
+}
+
+const MAKE_TOKEN_KEY = "make one with `openssl rand -base64 32`";
+
+/** Hosts a person's browser reaches on their own machine: plain http is enough there. */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * PUBLIC_URL without a trailing slash, or a problem: GitHub sends people back to it with a code
+ * that is as good as their token for ten minutes, so it must be https (http only on this machine).
+ */
+function readPublicUrl(raw: string, problems: string[]): string | undefined {
+  if (!URL.canParse(raw)) {
+    problems.push(
+      `PUBLIC_URL is not a URL: "${raw}" (use the App's public base URL, e.g. https://threadline.example.com)`,
+    );
+    return undefined;
+  }
+  const url = new URL(raw);
+  if (
+    url.protocol !== "https:" &&
+    !(url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname))
+  ) {
+    problems.push(
+      `PUBLIC_URL must be an https:// URL (GitHub sends people back to it with their authorization code), got "${raw}"`,
+    );
+    return undefined;
+  }
+  if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    problems.push(
+      `PUBLIC_URL must be a plain base URL, without a query, fragment or user name, got "${url.origin}${url.pathname}…"`,
+    );
+    return undefined;
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}
+
+/**
+ * Posting as themselves, when THREADLINE_TOKEN_KEY or PUBLIC_URL asks for it (GITHUB_CLIENT_ID and
+ * GITHUB_CLIENT_SECRET alone do not: Probot's setup writes them to every .env). Then every
+ * variable it needs must be set, and answering from Slack be on; each missing one is a problem.
+ */
+function readLinking(
+  env: NodeJS.ProcessEnv,
+  answering: boolean,
+  problems: string[],
+): LinkingSettings | undefined {
+  const clientId = nonEmpty(env.GITHUB_CLIENT_ID);
+  const clientSecret = nonEmpty(env.GITHUB_CLIENT_SECRET);
+  const keyText = nonEmpty(env.THREADLINE_TOKEN_KEY);
+  const publicUrlText = nonEmpty(env.PUBLIC_URL);
+  if (keyText === undefined && publicUrlText === undefined) return undefined;
+
+  const before = problems.length;
+  const tokenKey = keyText === undefined ? undefined : parseTokenKey(keyText);
+  if (keyText === undefined) {
+    problems.push(
+      `linking GitHub accounts (post as themselves) needs THREADLINE_TOKEN_KEY, 32 random bytes that encrypt people's GitHub tokens at rest: ${MAKE_TOKEN_KEY}, or unset PUBLIC_URL to leave linking off`,
+    );
+  } else if (tokenKey === undefined) {
+    // Said without quoting it: a secret pasted into the wrong variable must not be echoed.
+    problems.push(
+      `THREADLINE_TOKEN_KEY must be 32 random bytes in base64 (44 characters) or hex (64 digits): ${MAKE_TOKEN_KEY}`,
+    );
+  }
+  const publicUrl =
+    publicUrlText === undefined ? undefined : readPublicUrl(publicUrlText, problems);
+  if (publicUrlText === undefined) {
+    problems.push(
+      `linking GitHub accounts needs PUBLIC_URL, the App's public https base URL (GitHub sends people back to ${OAUTH_CALLBACK_PATH} under it), or unset THREADLINE_TOKEN_KEY to leave linking off`,
+    );
+  }
+  const missingClient = [
+    clientId === undefined ? "GITHUB_CLIENT_ID" : undefined,
+    clientSecret === undefined ? "GITHUB_CLIENT_SECRET" : undefined,
+  ].filter((name): name is string => name !== undefined);
+  if (missingClient.length > 0) {
+    problems.push(
+      `linking GitHub accounts needs ${missingClient.join(" and ")}: copy the Client ID (and generate a client secret) on the GitHub App's settings page (Probot's setup writes both to .env)`,
+    );
+  }
+  if (!answering) {
+    problems.push(
+      "linking GitHub accounts posts people's Slack replies as themselves, so answering from Slack must be on: set SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or unset THREADLINE_TOKEN_KEY and PUBLIC_URL",
+    );
+  }
+  if (problems.length > before) return undefined;
+  return {
+    clientId: clientId!,
+    clientSecret: clientSecret!,
+    tokenKey: tokenKey!,
+    publicUrl: publicUrl!,
+    callbackUrl: `${publicUrl!}${OAUTH_CALLBACK_PATH}`,
+  };
+}
+
 /** True when the GitHub App has not been registered yet, so Probot's setup flow should run. */
 export function needsAppSetup(env: NodeJS.ProcessEnv): boolean {
   return (
@@ -361,9 +496,11 @@ export function readSettings(
   );
 
   const gheHost = nonEmpty(env.GHE_HOST);
-  const githubApiUrl = gheHost
-    ? `${nonEmpty(env.GHE_PROTOCOL) ?? "https"}://${gheHost}/api/v3`
-    : "https://api.github.com";
+  // As Probot and @octokit/oauth-methods read them: the API under /api/v3, OAuth at the root.
+  const githubWebUrl = gheHost
+    ? `${nonEmpty(env.GHE_PROTOCOL) ?? "https"}://${gheHost}`
+    : "https://github.com";
+  const githubApiUrl = gheHost ? `${githubWebUrl}/api/v3` : "https://api.github.com";
 
   let slackApiUrl = nonEmpty(env.SLACK_API_URL) ?? "https://slack.com/api/";
   if (!slackApiUrl.endsWith("/")) slackApiUrl += "/";
@@ -387,6 +524,12 @@ export function readSettings(
     );
   }
 
+  const linking = readLinking(
+    env,
+    slackSigningSecrets.length > 0 || slackAppToken !== undefined,
+    problems,
+  );
+
   if (problems.length > 0) throw new SettingsError(problems);
 
   const warnings = Object.entries(IGNORED_PROBOT_VARIABLES)
@@ -409,6 +552,8 @@ export function readSettings(
     logMessageKey: nonEmpty(env.LOG_MESSAGE_KEY) ?? "msg",
     webhookProxyUrl: nonEmpty(env.WEBHOOK_PROXY_URL),
     githubApiUrl,
+    githubWebUrl,
+    linking,
     slackBotToken: slackBotToken!,
     slackApiUrl,
     defaultChannel,
@@ -432,14 +577,20 @@ export function readSettings(
 }
 
 /**
- * Secrets in the environment that the App itself does not use, for the log redactor: the OAuth
- * client secret Probot's setup writes to .env, and PGPASSWORD (node-postgres reads it when
- * DATABASE_URL carries no password).
+ * Secrets in the environment beyond the App's own credentials, for the log redactor (also before
+ * the settings are read, by src/main.ts and the command line): the OAuth client secret Probot's
+ * setup writes to .env, THREADLINE_TOKEN_KEY as written and in its other encodings, and
+ * PGPASSWORD (node-postgres reads it when DATABASE_URL carries no password).
  */
 export function otherSecretsOf(env: NodeJS.ProcessEnv): string[] {
-  return [env.GITHUB_CLIENT_SECRET, env.PGPASSWORD]
-    .map((value) => nonEmpty(value))
-    .filter((secret): secret is string => Boolean(secret));
+  const keyText = nonEmpty(env.THREADLINE_TOKEN_KEY);
+  const key = keyText === undefined ? undefined : parseTokenKey(keyText);
+  return [
+    nonEmpty(env.GITHUB_CLIENT_SECRET),
+    keyText,
+    ...(key ? [key.toString("base64"), key.toString("base64url"), key.toString("hex")] : []),
+    nonEmpty(env.PGPASSWORD),
+  ].filter((secret): secret is string => Boolean(secret));
 }
 
 /** Every secret value in the settings, for the log redactor. */

@@ -13,19 +13,29 @@ import {
   type HookDelivery,
 } from "./delivery/create-redelivery-sweep.js";
 import { createPruner } from "./delivery/create-pruner.js";
-import { createReplyWorker } from "./delivery/create-reply-worker.js";
+import { createReplyWorker, type ReplyLinking } from "./delivery/create-reply-worker.js";
+import { createPersonTokens } from "./delivery/person-tokens.js";
 import { createWorker } from "./delivery/create-worker.js";
-import { rememberPullRequestState } from "./delivery/pull-request-state.js";
+import { rememberPullRequestCard } from "./delivery/pull-request-state.js";
 import type { RetryPolicy } from "./delivery/retry-policy.js";
-import type { Settings } from "./env.js";
+import { OAUTH_CALLBACK_PATH, type Settings } from "./env.js";
+import { createGitHubOAuth } from "./github/github-oauth.js";
 import { threadline } from "./index.js";
 import { createMetrics } from "./metrics/create-metrics.js";
 import { createGitHubIntake } from "./intake/receive-github-delivery.js";
 import { createSlackIntake } from "./intake/receive-slack-event.js";
+import { createSlackCommandAnswerer } from "./intake/answer-slack-command.js";
+import { createLinkCompleter } from "./intake/complete-github-link.js";
+import { createLinkStateSigner } from "./intake/link-state.js";
 import { pullRequestComments, type RepositoryRef } from "./github/pull-request-comments.js";
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./server/connection-limits.js";
 import { createHttpServer } from "./server/create-http-server.js";
+import { createOAuthCallbackHandler } from "./server/create-oauth-callback-handler.js";
 import { createOperatorRoutes } from "./server/create-operator-routes.js";
+import {
+  createSlackCommandsHandler,
+  MAX_COMMAND_BYTES,
+} from "./server/create-slack-commands-handler.js";
 import { createSlackEventsHandler } from "./server/create-slack-events-handler.js";
 import { createWebhookHandler } from "./server/create-webhook-handler.js";
 import { startWebhookProxy } from "./server/start-webhook-proxy.js";
@@ -50,6 +60,8 @@ export interface AppOverrides {
   /** How often to apply config changes other replicas saw; two seconds by default. */
   configChangesPollMs?: number;
   retryPolicy?: RetryPolicy;
+  /** How long a pull request's card edit waits for more news (5 s by default); tests shorten it. */
+  cardWaitMs?: number;
   /** Worker poll interval; tests shorten it. */
   pollIntervalMs?: number;
   pauseProbeMs?: number;
@@ -71,6 +83,9 @@ export interface RunningApp {
 /** Where Slack's Events API is received (the Slack app's Event Subscriptions request URL). */
 export const SLACK_EVENTS_PATH = "/api/slack/events";
 
+/** Where Slack sends `/threadline` slash commands (the command's request URL). */
+export const SLACK_COMMANDS_PATH = "/api/slack/commands";
+
 /** Shutdown must end within 10 s; posts in flight get most of it, closing the rest. */
 const DEFAULT_GRACE_MS = 7_000;
 
@@ -86,7 +101,13 @@ export async function startApp(
 ): Promise<RunningApp> {
   const now = overrides.now ?? Date.now;
   const location = parseDatabaseUrl(settings.databaseUrl);
-  const opened = overrides.store ?? (await openStore(location, settings.appId));
+  const opened =
+    overrides.store ??
+    (await openStore(
+      location,
+      settings.appId,
+      settings.linking ? { tokenKey: settings.linking.tokenKey } : {},
+    ));
   if (!overrides.store) log.info({ store: describeStoreLocation(location) }, "store open");
   // Every call watched, so /readyz says when the store stops answering and when it is back.
   const { store, health: storeHealth } = watchStoreHealth(opened);
@@ -136,9 +157,18 @@ export async function startApp(
     noticeMissingConfig: createMissingConfigNotice(log.child({ name: "config" })),
     defaultChannel: settings.defaultChannel,
     threadChannels: (threadKey) => store.conversations.threadChannels(threadKey),
-    rememberPullRequest: (threadKey, update) =>
-      rememberPullRequestState(store.conversations, threadKey, update),
+    rememberPullRequest: (threadKey, fact) =>
+      rememberPullRequestCard(store.conversations, threadKey, fact),
+    pullRequestsWithHead: (repository, sha) =>
+      store.conversations.pullRequestsWithHead(repository, sha),
+    ...(overrides.cardWaitMs === undefined ? {} : { cardWaitMs: overrides.cardWaitMs }),
     wroteFromSlack,
+    // Whether or not linking is on now: links kept from before go too.
+    forgetGitHubUser: async (githubUserId) => {
+      const forgotten = await store.linkedAccounts.removeGitHubUser(githubUserId);
+      if (forgotten.length > 0) metrics.linksChanged.inc({ change: "revoked" }, forgotten.length);
+      return forgotten.length;
+    },
   });
   const receive = createGitHubIntake({
     handlers,
@@ -168,11 +198,50 @@ export async function startApp(
 
   // Answering from Slack: Slack's events (over HTTP, or Socket Mode) become GitHub comments.
   const answering = settings.slackSigningSecrets.length > 0 || settings.slackAppToken !== undefined;
+  // Posting as themselves: people link their GitHub account (GitHub's web application flow), and
+  // the reply worker writes their replies with their own token.
+  const linking = settings.linking;
+  const oauth = linking
+    ? createGitHubOAuth({
+        clientId: linking.clientId,
+        clientSecret: linking.clientSecret,
+        webUrl: settings.githubWebUrl,
+        apiUrl: settings.githubApiUrl,
+        callbackUrl: linking.callbackUrl,
+        now,
+      })
+    : undefined;
+  const linkStates = linking ? createLinkStateSigner(linking.tokenKey) : undefined;
+  const Octokit = overrides.Octokit ?? ProbotOctokit;
+  const replyLinking: ReplyLinking | undefined =
+    oauth && answering
+      ? {
+          tokens: createPersonTokens({
+            accounts: store.linkedAccounts,
+            oauth,
+            holder: replicaId,
+            log: log.child({ name: "linked-accounts" }),
+            metrics,
+            now,
+          }),
+          comments: (repository, token) =>
+            pullRequestComments(
+              new Octokit({
+                auth: { token },
+                baseUrl: settings.githubApiUrl,
+                log: log.child({ name: "github-as-person" }),
+              }),
+              repository,
+            ),
+          notices: store.linkedAccounts,
+        }
+      : undefined;
   const replyWorker = answering
     ? createReplyWorker({
         replies: store.replies,
         comments: async (repository) =>
           pullRequestComments(await probot.auth(await installationOf(repository)), repository),
+        ...(replyLinking ? { linking: replyLinking } : {}),
         configs: async (repository) => {
           const octokit = await probot.auth(await installationOf(repository));
           const loaded = await configs.get(octokit, repository);
@@ -209,6 +278,48 @@ export async function startApp(
         now,
       })
     : undefined;
+  // `/threadline link|unlink|help`, over HTTP or Socket Mode, wherever answering from Slack is on.
+  const answerCommand = answering
+    ? createSlackCommandAnswerer({
+        linking:
+          linkStates && oauth
+            ? {
+                signer: linkStates,
+                authorizeUrl: (state) => oauth.authorizeUrl(state),
+                githubWebUrl: settings.githubWebUrl,
+              }
+            : undefined,
+        accounts: store.linkedAccounts,
+        log: log.child({ name: "slack-commands" }),
+        metrics,
+        now,
+      })
+    : undefined;
+  const slackCommandsHandler =
+    answerCommand && settings.slackSigningSecrets.length > 0
+      ? createSlackCommandsHandler({
+          signingSecrets: settings.slackSigningSecrets,
+          maxBodyBytes: Math.min(settings.maxWebhookBytes, MAX_COMMAND_BYTES),
+          log: log.child({ name: "slack-commands" }),
+          onRefused: (reason) => metrics.slackCommandsRefused.inc({ reason }),
+          answer: answerCommand,
+          now,
+        })
+      : undefined;
+  const oauthCallbackHandler =
+    linkStates && oauth
+      ? createOAuthCallbackHandler({
+          complete: createLinkCompleter({
+            signer: linkStates,
+            oauth,
+            accounts: store.linkedAccounts,
+            log: log.child({ name: "linked-accounts" }),
+            metrics,
+            now,
+          }),
+          log: log.child({ name: "linked-accounts" }),
+        })
+      : undefined;
   const slackEventsHandler =
     receiveSlackEvent && settings.slackSigningSecrets.length > 0
       ? createSlackEventsHandler({
@@ -251,6 +362,33 @@ export async function startApp(
                 return;
               }
               await slackEventsHandler(request, response);
+            },
+          }
+        : {}),
+      ...(slackCommandsHandler
+        ? {
+            [`POST ${SLACK_COMMANDS_PATH}`]: async (request, response) => {
+              if (closing) {
+                request.resume();
+                response.writeHead(503, { connection: "close" }).end("shutting down\n");
+                return;
+              }
+              await slackCommandsHandler(request, response);
+            },
+          }
+        : {}),
+      ...(oauthCallbackHandler
+        ? {
+            [`GET ${OAUTH_CALLBACK_PATH}`]: async (request, response) => {
+              if (closing) {
+                // The code is good for ten minutes: the person reloads the page on another replica.
+                request.resume();
+                response
+                  .writeHead(503, { connection: "close", "retry-after": "2" })
+                  .end("shutting down; reload this page in a moment\n");
+                return;
+              }
+              await oauthCallbackHandler(request, response);
             },
           }
         : {}),
@@ -311,6 +449,7 @@ export async function startApp(
           apiUrl: settings.slackApiUrl,
           log: log.child({ name: "slack-socket-mode" }),
           receive: receiveSlackEvent,
+          ...(answerCommand ? { answerCommand } : {}),
         }).catch(async (error: unknown) => {
           await worker.stop(0);
           await replyWorker?.stop(0);
@@ -343,6 +482,13 @@ export async function startApp(
     now,
   });
   pruner.start();
+
+  if (linking) {
+    log.info(
+      { callbackUrl: linking.callbackUrl },
+      "people may link their GitHub account with /threadline link (post as themselves); the GitHub App's Callback URL must be this one",
+    );
+  }
 
   const proxy = settings.webhookProxyUrl
     ? await startWebhookProxy({

@@ -241,6 +241,148 @@ describe("what a new admin's .env and docker run hand the App", () => {
   });
 });
 
+describe("posting as themselves (linking GitHub accounts)", () => {
+  const KEY_BASE64 = "q3Vb0mY9dC4o1wQ6mV8xZ2kP7sT5rN0eB4hJ9uL2fG8=";
+  const LINKING = {
+    ...COMPLETE,
+    SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99eeefff85a5",
+    GITHUB_CLIENT_ID: "Iv23liclientid",
+    GITHUB_CLIENT_SECRET: "0123456789abcdef0123456789abcdef01234567",
+    THREADLINE_TOKEN_KEY: KEY_BASE64,
+    PUBLIC_URL: "https://threadline.example.com/",
+  };
+
+  test("every variable set, with answering from Slack on: on, with the callback under PUBLIC_URL", () => {
+    const settings = readSettings(LINKING);
+    expect(settings.linking).toEqual({
+      clientId: "Iv23liclientid",
+      clientSecret: "0123456789abcdef0123456789abcdef01234567",
+      tokenKey: Buffer.from(KEY_BASE64, "base64"),
+      publicUrl: "https://threadline.example.com",
+      callbackUrl: "https://threadline.example.com/api/github/oauth/callback",
+    });
+    expect(settings.githubWebUrl).toBe("https://github.com");
+    expect(
+      readSettings({
+        ...LINKING,
+        SLACK_SIGNING_SECRET: undefined,
+        SLACK_APP_TOKEN: "xapp-1-A0-1-abc0",
+      }).linking,
+    ).toBeDefined();
+  });
+
+  test("the client id and secret alone, as Probot's setup writes them, leave linking off", () => {
+    const settings = readSettings({
+      ...LINKING,
+      THREADLINE_TOKEN_KEY: undefined,
+      PUBLIC_URL: undefined,
+    });
+    expect(settings.linking).toBe(undefined);
+    expect(readSettings(COMPLETE).linking).toBe(undefined);
+  });
+
+  test.each([
+    ["64 hex digits", "ab".repeat(32)],
+    ["base64", KEY_BASE64],
+    ["base64 without padding", KEY_BASE64.slice(0, -1)],
+    ["URL-safe base64", Buffer.from("fb".repeat(32), "hex").toString("base64url")],
+  ])("THREADLINE_TOKEN_KEY in %s is 32 bytes", (_name, key) => {
+    expect(readSettings({ ...LINKING, THREADLINE_TOKEN_KEY: key }).linking?.tokenKey).toHaveLength(
+      32,
+    );
+  });
+
+  test("the key missing while the rest is set: refused, saying how to make one", () => {
+    expect(problemsOf({ ...LINKING, THREADLINE_TOKEN_KEY: undefined })).toEqual([
+      "linking GitHub accounts (post as themselves) needs THREADLINE_TOKEN_KEY, 32 random bytes that encrypt people's GitHub tokens at rest: make one with `openssl rand -base64 32`, or unset PUBLIC_URL to leave linking off",
+    ]);
+  });
+
+  test.each([
+    ["too short", "c2hvcnQ="],
+    ["a passphrase", "correct horse battery staple but longer than that"],
+    ["48 bytes of base64", Buffer.alloc(48, 7).toString("base64")],
+  ])("a key that is %s is refused without being echoed", (_name, key) => {
+    const problems = problemsOf({ ...LINKING, THREADLINE_TOKEN_KEY: key });
+    expect(problems).toEqual([
+      "THREADLINE_TOKEN_KEY must be 32 random bytes in base64 (44 characters) or hex (64 digits): make one with `openssl rand -base64 32`",
+    ]);
+    expect(problems.join("")).not.toContain(key);
+  });
+
+  test("each missing variable is named, with where to find it", () => {
+    const problems = problemsOf({
+      ...COMPLETE,
+      THREADLINE_TOKEN_KEY: KEY_BASE64,
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^linking GitHub accounts needs PUBLIC_URL, the App's public https base URL/,
+      ),
+      expect.stringMatching(
+        /^linking GitHub accounts needs GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET: copy the Client ID/,
+      ),
+      expect.stringMatching(
+        /^linking GitHub accounts posts people's Slack replies as themselves, so answering from Slack must be on: set SLACK_SIGNING_SECRET/,
+      ),
+    ]);
+    expect(problemsOf({ ...LINKING, GITHUB_CLIENT_SECRET: undefined })).toEqual([
+      expect.stringMatching(/^linking GitHub accounts needs GITHUB_CLIENT_SECRET:/),
+    ]);
+  });
+
+  test.each([
+    ["http on a public host", "http://threadline.example.com", /must be an https:\/\/ URL/],
+    ["not a URL", "threadline.example.com", /PUBLIC_URL is not a URL/],
+    ["with a query", "https://threadline.example.com/?a=1", /plain base URL/],
+  ])("PUBLIC_URL %s is refused", (_name, url, expected) => {
+    expect(problemsOf({ ...LINKING, PUBLIC_URL: url })).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test("PUBLIC_URL may be plain http on this machine, and have a path", () => {
+    expect(
+      readSettings({ ...LINKING, PUBLIC_URL: "http://127.0.0.1:3000" }).linking?.callbackUrl,
+    ).toBe("http://127.0.0.1:3000/api/github/oauth/callback");
+    expect(
+      readSettings({ ...LINKING, PUBLIC_URL: "https://example.com/threadline/" }).linking
+        ?.callbackUrl,
+    ).toBe("https://example.com/threadline/api/github/oauth/callback");
+  });
+
+  test("GitHub Enterprise Server: OAuth at the host's root, the API under /api/v3", () => {
+    const settings = readSettings({
+      ...LINKING,
+      GHE_HOST: "github.example.com",
+      GHE_PROTOCOL: "http",
+    });
+    expect(settings.githubWebUrl).toBe("http://github.example.com");
+    expect(settings.githubApiUrl).toBe("http://github.example.com/api/v3");
+  });
+
+  test("the client secret and the key, in any encoding, are masked in every log line", async () => {
+    const settings = readSettings(LINKING);
+    const key = Buffer.from(KEY_BASE64, "base64");
+    const lines: string[] = [];
+    const log = await createLogger({
+      level: "info",
+      format: "json",
+      secrets: secretsOf(settings),
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    log.error(
+      { key: KEY_BASE64, hex: key.toString("hex"), url: key.toString("base64url") },
+      `client secret ${LINKING.GITHUB_CLIENT_SECRET} and a user token ghu_16C7e42F292c6912E7710c838347Ae178B4a`,
+    );
+    const written = lines.join("");
+    expect(written).not.toContain(KEY_BASE64);
+    expect(written).not.toContain(key.toString("hex"));
+    expect(written).not.toContain(key.toString("base64url"));
+    expect(written).not.toContain(LINKING.GITHUB_CLIENT_SECRET);
+    expect(written).not.toContain("ghu_16C7e42F292c6912E7710c838347Ae178B4a");
+    expect(written).toContain("ghu_[redacted]");
+  });
+});
+
 describe("starting the process", () => {
   test("without WEBHOOK_SECRET, `node lib/main.js` exits 1 naming the variable and no secret", () => {
     const main = fileURLToPath(new URL("../lib/main.js", import.meta.url));

@@ -15,6 +15,9 @@ const slackMember = z
 
 const stringList = z.array(z.string().min(1));
 
+/** The pull request news `announce:` can post in its thread, as written there. */
+export const ANNOUNCEMENTS = ["merged", "closed", "ready_for_review"] as const;
+
 /** The kinds of conversation a repository can choose to carry, as written under `events:`. */
 export const EVENT_NAMES = ["comments", "review_comments", "reviews"] as const;
 
@@ -86,6 +89,12 @@ export const configSchema = z.strictObject({
    * shared channel ever writes.
    */
   replies: z.enum(["off", "mapped", "anyone"]).default("off"),
+  /**
+   * Pull request news also posted as a reply in its thread (`merged`, `closed` without merging,
+   * `ready_for_review`). The parent message's card shows every change either way; by default
+   * nothing more is posted.
+   */
+  announce: z.array(z.enum(ANNOUNCEMENTS)).default([]),
 });
 
 /** A validated `.github/threadline.yml` with every default filled in. */

@@ -1,4 +1,6 @@
 import type { ConversationEvent, PullRequestUpdate } from "../events/conversation-event.js";
+import { mergeCard, type PullRequestCard } from "../events/pull-request-card.js";
+import { renderAnnouncement } from "../render/render-announcement.js";
 import { renderMessage } from "../render/render-message.js";
 import { renderParent } from "../render/render-parent.js";
 import { renderReviewGroup } from "../render/render-review-group.js";
@@ -9,11 +11,17 @@ import type { OutboxRow } from "../store/schema.js";
 import type { SendQueue } from "../store/send-queue.js";
 import { decideGroupChange, type ChunkChange } from "./decide-group-change.js";
 import { decideMessageChange } from "./decide-message-change.js";
-import { decideParentChange, type ParentForNews } from "./decide-parent-change.js";
+import {
+  decideParentChange,
+  shownParentOf,
+  type ParentForNews,
+  type ParentView,
+} from "./decide-parent-change.js";
 import { decideReviewGroup } from "./decide-review-group.js";
-import { newestUpdate, readPullRequestState } from "./pull-request-state.js";
+import { readPullRequestState, rememberPullRequestCard } from "./pull-request-state.js";
 import {
   itemKeyOf,
+  type AnnouncementContent,
   type ConversationContent,
   type ParentContent,
   type PostContent,
@@ -40,14 +48,15 @@ export interface Applied {
    * Slack shows nothing for it (deleted before it was shown, removed, or never posted).
    */
   posted?: PostedMessage;
-  what: "posted" | "updated" | "removed" | "tombstoned" | "parent updated" | "nothing";
+  what:
+    "posted" | "updated" | "removed" | "tombstoned" | "parent updated" | "announced" | "nothing";
   reason?: string;
 }
 
 /**
  * Carries one outbox post into Slack. What to post, edit or remove is decided by pure functions
  * of what the store says Slack shows and of the post (`decideMessageChange` for a comment,
- * `decideGroupChange` for a review's message, `decideParentChange` for the pull request's parent);
+ * `decideGroupChange` for a review's message, `decideParentChange` for the pull request's card);
  * this edge reads the store, asks them, then makes each Slack call and records it at once. Slack
  * errors propagate to the worker, which retries or sets the post aside; everything done before
  * the error is recorded, so a retry resumes rather than repeats.
@@ -58,6 +67,7 @@ export async function applyPost(
   deps: ApplyDeps,
 ): Promise<Applied> {
   if (content.type === "parent") return applyParentUpdate(row, content, deps);
+  if (content.type === "announcement") return applyAnnouncement(row, content, deps);
   if (
     content.event.kind === "comment" &&
     content.event.action === "created" &&
@@ -273,11 +283,16 @@ function stateFromComment(event: ConversationEvent): PullRequestUpdate {
   };
 }
 
+/** The parent message as the card says it should be, with the repository's `replies:` footer. */
+function parentView(card: PullRequestCard, replies: ParentContent["replies"]): ParentView {
+  return { message: renderParent(card, { replies: replies ?? "off" }), updatedAt: card.updatedAt };
+}
+
 /**
  * The parent message a comment replies under in this channel, posted first if missing, showing
- * the newest state known: the pull request's own news (kept even before any thread existed) or
- * what the comment's payload said. News that lands while the parent is being posted is applied
- * right after.
+ * the pull request's card: what the store keeps (kept even before any thread existed) with what
+ * the comment's payload says merged in, and kept, so every later edit starts from what the parent
+ * shows. News that lands while the parent is being posted is applied right after.
  */
 async function ensureParent(
   row: OutboxRow,
@@ -286,65 +301,75 @@ async function ensureParent(
 ): Promise<string> {
   const { conversations, slack } = deps;
   const thread = await conversations.getThread(row.channel, row.thread_key);
-  const newest = newestUpdate(
-    stateFromComment(content.event),
-    await readPullRequestState(conversations, row.thread_key),
-  )!;
-  const change = decideParentChange(thread, newest, "thread");
+  if (thread?.parentTs) return thread.parentTs;
+  const card = await rememberPullRequestCard(conversations, row.thread_key, {
+    update: stateFromComment(content.event),
+  });
+  const change = decideParentChange(thread, parentView(card!, content.replies), "thread");
   if (change.change === "keep") return change.parentTs;
-  const parent = await slack.postMessage(
-    row.channel,
-    renderParent(change.show, { replies: content.replies ?? "off" }),
-  );
+  const parent = await slack.postMessage(row.channel, change.show.message);
   const posted: ThreadRecord = {
     parentTs: parent.ts,
-    shownUpdatedAt: change.show.updatedAt,
+    shownUpdatedAt: shownParentOf(change.show),
     slackChannel: parent.channel,
   };
   await conversations.saveThread(row.channel, row.thread_key, posted);
   const latest = await readPullRequestState(conversations, row.thread_key);
   if (latest) {
-    const news = decideParentChange(posted, latest, "news");
-    await applyParentChange(row, news, content.replies, deps);
+    const news = decideParentChange(posted, parentView(latest, content.replies), "news");
+    await applyParentChange(row, news, deps);
   }
   return parent.ts;
 }
 
 /**
- * The pull request changed: its parent message in this channel shows the newest state known
- * (the one this post carries, or a newer one kept since), unless it shows that already. Without a
- * parent yet there is nothing to edit: the state is kept, and the parent shows it when posted.
+ * The pull request's card changed: its parent message in this channel shows the newest card the
+ * store keeps, unless it shows that already. However many card posts of the pull request are
+ * queued in this channel, this one edit answers them all: each kept its facts before it was
+ * recorded, so the card read after taking them holds every one (that is the coalescing; each post
+ * waited its window first). Without a parent there is nothing to edit: the card is kept, and the
+ * parent shows it when posted.
  */
 async function applyParentUpdate(
   row: OutboxRow,
   content: ParentContent,
   deps: ApplyDeps,
 ): Promise<Applied> {
-  const thread = await deps.conversations.getThread(row.channel, row.thread_key);
-  const newest = newestUpdate(
-    content.update,
-    await readPullRequestState(deps.conversations, row.thread_key),
-  )!;
-  return applyParentChange(row, decideParentChange(thread, newest, "news"), content.replies, deps);
+  const { queue, conversations, now } = deps;
+  const thread = await conversations.getThread(row.channel, row.thread_key);
+  if (row.group_key) {
+    const parentTs = thread?.parentTs;
+    await queue.completeGroup(
+      row.channel,
+      row.group_key,
+      Number.MAX_SAFE_INTEGER,
+      parentTs ? { ts: parentTs } : {},
+      now(),
+    );
+  }
+  const kept = await readPullRequestState(conversations, row.thread_key);
+  // Rows from before cards carry the state they announce; the store has kept it too.
+  const card = content.update ? mergeCard(kept, { update: content.update }) : kept;
+  if (!card) return { what: "nothing", reason: "nothing is kept of this pull request" };
+  return applyParentChange(
+    row,
+    decideParentChange(thread, parentView(card, content.replies), "news"),
+    deps,
+  );
 }
 
 /** Edits the parent as the pull request's news decided, and records what it shows. */
 async function applyParentChange(
   row: OutboxRow,
   change: ParentForNews,
-  replies: ParentContent["replies"],
   { conversations, slack }: ApplyDeps,
 ): Promise<Applied> {
   switch (change.change) {
     case "update":
-      await slack.updateMessage(
-        row.channel,
-        change.parentTs,
-        renderParent(change.show, { replies: replies ?? "off" }),
-      );
+      await slack.updateMessage(row.channel, change.parentTs, change.show.message);
       await conversations.saveThread(row.channel, row.thread_key, {
         parentTs: change.parentTs,
-        shownUpdatedAt: change.show.updatedAt,
+        shownUpdatedAt: shownParentOf(change.show),
       });
       return { posted: { channel: row.channel, ts: change.parentTs }, what: "parent updated" };
     case "keep":
@@ -356,4 +381,40 @@ async function applyParentChange(
     case "none":
       return { what: "nothing", reason: change.reason };
   }
+}
+
+/**
+ * News the repository's `announce:` asks for, as a reply in the pull request's thread: once per
+ * channel and moment (a delivery GitHub sends twice announces once), and only where the thread
+ * exists.
+ */
+async function applyAnnouncement(
+  row: OutboxRow,
+  content: AnnouncementContent,
+  { conversations, slack }: ApplyDeps,
+): Promise<Applied> {
+  const thread = await conversations.getThread(row.channel, row.thread_key);
+  const threadTs = thread?.parentTs;
+  if (!threadTs) return { what: "nothing", reason: "no thread for this pull request here" };
+  const itemKey = `announcement:${content.what}:${content.update.updatedAt}`;
+  const shown = await conversations.getMessage(row.channel, itemKey);
+  if (shown?.ts) {
+    return {
+      posted: { channel: row.channel, ts: shown.ts },
+      what: "nothing",
+      reason: "announced in the thread already",
+    };
+  }
+  const posted = await slack.postMessage(
+    row.channel,
+    renderAnnouncement(content.update, content.what, content.by),
+    { threadTs, broadcast: false },
+  );
+  await conversations.saveMessage(
+    row.channel,
+    itemKey,
+    { ts: posted.ts, threadTs, shownUpdatedAt: content.update.updatedAt, deleted: false },
+    row.thread_key,
+  );
+  return { posted, what: "announced" };
 }

@@ -2,14 +2,30 @@ import type { Logger } from "pino";
 import type { ThreadlineConfig } from "../config/schema.js";
 import type { SlackThreadMessage } from "../events/slack-thread-message.js";
 import { describeGitHubWriteError } from "../github/describe-github-write-error.js";
+import { isPermissionDenied, messageOf, statusOf } from "../github/github-error.js";
 import type { PullRequestComments, RepositoryRef } from "../github/pull-request-comments.js";
 import type { Metrics } from "../metrics/create-metrics.js";
 import { composeReplyComment, replyMarker } from "../render/compose-reply-comment.js";
 import { mentionedSlackUsers, slackTextToMarkdown } from "../render/slack-text-to-markdown.js";
 import type { SlackReplyApi } from "../slack/create-slack-client.js";
-import type { ClaimedReply, ReplyQueue } from "../store/reply-queue.js";
+import type { LinkedAccounts, SlackPerson } from "../store/linked-accounts.js";
+import type { ClaimedReply, ReplyQueue, WrittenComment } from "../store/reply-queue.js";
+import {
+  decideReplyIdentity,
+  type LinkedIdentity,
+  type ReplyIdentity,
+} from "./decide-reply-identity.js";
 import { decideReplyWrite, loginOf, type ReplyWrite } from "./decide-reply-write.js";
-import { failureNotice, refusalNotice } from "./reply-notices.js";
+import type { PersonTokens } from "./person-tokens.js";
+import {
+  failureNotice,
+  linkHintNotice,
+  linkNoAccessNotice,
+  linkNotMappedNotice,
+  linkStoppedNotice,
+  personCommentNotice,
+  refusalNotice,
+} from "./reply-notices.js";
 
 /** A repository's config as answering from Slack reads it; undefined without a config file. */
 export type ReplyConfigSource = (
@@ -30,10 +46,21 @@ export const DEFAULT_REPLY_RETRY_POLICY: ReplyRetryPolicy = {
   giveUpAfterMs: 60 * 60_000,
 };
 
+/** Posting as themselves: what the worker needs to write with a person's own token. */
+export interface ReplyLinking {
+  tokens: PersonTokens;
+  /** A repository's pull-request comments, written with a person's user access token. */
+  comments: (repository: RepositoryRef, token: string) => PullRequestComments;
+  /** Who was told once how to post as themselves. */
+  notices: Pick<LinkedAccounts, "tellOnce">;
+}
+
 export interface ReplyWorkerOptions {
   replies: ReplyQueue;
   /** The pull-request comments of a repository, written as the App's installation there. */
   comments: (repository: RepositoryRef) => Promise<PullRequestComments>;
+  /** Posting as themselves; absent when linking is off. */
+  linking?: ReplyLinking;
   configs: ReplyConfigSource;
   slack: SlackReplyApi;
   holder: string;
@@ -52,6 +79,14 @@ export interface ReplyWorker {
   wake(): void;
   /** Stops claiming and waits up to `graceMs` for the write in flight. */
   stop(graceMs: number): Promise<void>;
+}
+
+/** Whose identity the write under way uses, and whose comment it changes. */
+interface WriteWay {
+  /** Made with the author's own token. */
+  asPerson: boolean;
+  /** The comment being edited or deleted was written with the author's own token. */
+  personComment: boolean;
 }
 
 /** `owner/repo#N` -> where the pull request is. */
@@ -130,17 +165,15 @@ export function createReplyWorker(options: ReplyWorkerOptions): ReplyWorker {
     const pullRequestUrl = `https://github.com/${pullRequest.fullName}/pull/${pullRequest.number}`;
     const childLog = log.child({ pullRequest: claimed.threadKey, slackTs: message.ts });
     let decision: ReplyWrite | undefined;
+    // How the write under way is made, for `fail`, which reads GitHub's refusal accordingly.
+    const how: WriteWay = { asPerson: false, personComment: false };
     try {
       const config = await options.configs(pullRequest);
       const authorTeamId =
         message.userTeamId ??
         (message.user ? (await slack.member(message.user))?.teamId : undefined);
-      decision = decideReplyWrite({
-        message,
-        config,
-        authorTeamId,
-        written: await replies.getComment(message.channel, message.ts),
-      });
+      const written = await replies.getComment(message.channel, message.ts);
+      decision = decideReplyWrite({ message, config, authorTeamId, written });
       switch (decision.write) {
         case "none":
           childLog.debug({ reason: decision.reason }, "nothing to write on GitHub");
@@ -170,60 +203,236 @@ export function createReplyWorker(options: ReplyWorkerOptions): ReplyWorker {
           break;
         }
         case "create":
-        case "update": {
-          const comments = await options.comments(pullRequest);
-          const body = await bodyOf(message, decision.login, config?.mentions ?? {});
-          if (decision.write === "update") {
-            await comments.update(decision.commentId, body);
-            metrics.repliesHandled.inc({ outcome: "updated" });
-            childLog.info({ commentId: decision.commentId }, "comment edited from Slack");
-            break;
-          }
-          // A creation tried before may have reached GitHub with its answer lost: find it first.
-          const since = new Date(message.eventTime * 1000 - 60_000).toISOString();
-          const earlier =
-            claimed.attempts > 0
-              ? await comments.findWithMarker(
-                  pullRequest.number,
-                  replyMarker(message.channel, message.ts),
-                  since,
-                )
-              : undefined;
-          const commentId = earlier ?? (await comments.create(pullRequest.number, body));
-          await replies.saveComment(
-            message.channel,
-            message.ts,
-            { commentId, threadKey: claimed.threadKey, deleted: false },
-            now(),
-          );
-          metrics.repliesHandled.inc({ outcome: "created" });
-          childLog.info(
-            { commentId, ...(earlier ? { foundAfterRestart: true } : {}) },
-            "reply written on GitHub",
-          );
-          break;
-        }
+        case "update":
         case "delete": {
-          const comments = await options.comments(pullRequest);
-          await comments.remove(decision.commentId);
-          await forget(claimed, decision.commentId);
-          metrics.repliesHandled.inc({ outcome: "deleted" });
-          childLog.info({ commentId: decision.commentId }, "comment deleted from Slack");
+          const done = await write(
+            claimed,
+            decision,
+            { config, written, pullRequest, how },
+            childLog,
+          );
+          if (!done) return;
           break;
         }
       }
       await replies.complete(claimed.id, now());
     } catch (error) {
-      await fail(claimed, decision, error, pullRequest.fullName, pullRequestUrl, childLog);
+      await fail(claimed, decision, how, error, pullRequest.fullName, pullRequestUrl, childLog);
     }
   }
 
-  async function forget(claimed: ClaimedReply, commentId: number): Promise<void> {
+  /**
+   * Creates, edits or deletes the comment, as the person (their own token) or as the App, as
+   * {@link decideReplyIdentity} says. A person's token GitHub refuses (401) is dropped, they are
+   * told, and the App writes instead; a new comment their own account may not make (404, 403) is
+   * made by the App too, and they are told once per repository. False when the write must wait
+   * (another replica is renewing the person's token): the reply was put back for a moment.
+   */
+  async function write(
+    claimed: ClaimedReply,
+    decision: Extract<ReplyWrite, { write: "create" | "update" | "delete" }>,
+    context: {
+      config: Pick<ThreadlineConfig, "replies" | "mentions"> | undefined;
+      /** The comment the message became, if it became one. */
+      written: WrittenComment | undefined;
+      pullRequest: RepositoryRef & { number: number; fullName: string };
+      how: WriteWay;
+    },
+    childLog: Logger,
+  ): Promise<boolean> {
+    const { message } = claimed;
+    const { config, written, pullRequest, how } = context;
+    const linking = options.linking;
+    const person: SlackPerson | undefined = message.user
+      ? { slackTeam: message.teamId, slackUser: message.user }
+      : undefined;
+    const mentions = config?.mentions ?? {};
+
+    let linked: { token: string; identity: LinkedIdentity } | undefined;
+    /** Told in this attempt that their link stopped working: no other notice on top. */
+    let toldStopped = false;
+    if (linking && person) {
+      const found = await linking.tokens.tokenFor(person);
+      switch (found.kind) {
+        case "token":
+          linked = { token: found.token, identity: found.identity };
+          break;
+        case "busy":
+          childLog.debug("another replica is renewing the author's GitHub token; shortly again");
+          metrics.repliesHandled.inc({ outcome: "retried" });
+          await replies.retryLater(
+            claimed.id,
+            "waiting for the author's GitHub token to be renewed",
+            now() + 1_000,
+            now(),
+          );
+          return false;
+        case "dropped":
+          await tell(message, linkStoppedNotice(found.identity.githubLogin));
+          toldStopped = true;
+          break;
+        case "unavailable":
+        case "none":
+          break;
+      }
+    }
+
+    const facts = {
+      write: decision.write,
+      authorUserId: written?.authorUserId,
+      mappedLogin: message.user ? loginOf(mentions, message.user) : undefined,
+      linkingOn: linking !== undefined,
+    };
+    let identity = decideReplyIdentity({ ...facts, linked: linked?.identity });
+    try {
+      await writeAs(identity, linked);
+    } catch (error) {
+      if (identity.as !== "person" || !linked || !person) throw error;
+      if (statusOf(error) === 401) {
+        // GitHub no longer takes the person's token (revoked, or it expired early): forget it,
+        // say so, and write as the App.
+        await linking!.tokens.drop(person, linked.identity, "GitHub answered 401 to its token");
+        await tell(message, linkStoppedNotice(linked.identity.githubLogin));
+        toldStopped = true;
+        childLog.info("the author's GitHub token was refused; writing as the App instead");
+        linked = undefined;
+        identity = decideReplyIdentity({ ...facts, linked: undefined });
+        await writeAs(identity, undefined);
+      } else if (
+        decision.write === "create" &&
+        (statusOf(error) === 404 ||
+          (isPermissionDenied(error) && !/locked|archived/i.test(messageOf(error))))
+      ) {
+        // Their own account may not comment here (GitHub hides a private repository from someone
+        // without access: 404), but the repository's config lets them write through the App: as
+        // before they linked. Should the App not reach it either, its own refusal is told.
+        childLog.info(
+          { reason: messageOf(error) },
+          "the author's own GitHub account may not comment here; writing as the App instead",
+        );
+        identity = { as: "app", asThemselves: false };
+        await writeAs(identity, undefined);
+        await noticeOnce(person, message, `link_no_access:${pullRequest.fullName}`, () =>
+          linkNoAccessNotice(linked!.identity.githubLogin, pullRequest.fullName),
+        );
+      } else {
+        throw error;
+      }
+    }
+    if (identity.as === "app" && identity.notice && person && linking) {
+      const notice = identity.notice;
+      const linkedLogin = linked?.identity.githubLogin;
+      // Just told how to link again: the hint is recorded as told, not said twice.
+      if (notice === "link_hint" || toldStopped) {
+        await noticeOnce(person, message, "link_hint", toldStopped ? undefined : linkHintNotice);
+      } else if (linkedLogin !== undefined) {
+        await noticeOnce(person, message, `link_not_mapped:${pullRequest.fullName}`, () =>
+          linkNotMappedNotice(linkedLogin, facts.mappedLogin, pullRequest.fullName),
+        );
+      }
+    }
+    return true;
+
+    async function writeAs(
+      chosen: ReplyIdentity,
+      token: { token: string; identity: LinkedIdentity } | undefined,
+    ): Promise<void> {
+      const asPerson = chosen.as === "person" && token !== undefined;
+      how.asPerson = asPerson;
+      how.personComment = written?.authorUserId !== undefined;
+      const comments = asPerson
+        ? linking!.comments(pullRequest, token.token)
+        : await options.comments(pullRequest);
+      const asThemselves = chosen.as === "person" || chosen.asThemselves;
+      const by = asPerson ? { as: "person" } : { as: "app" };
+      if (decision.write === "delete") {
+        await comments.remove(decision.commentId);
+        await forget(claimed, decision.commentId, written);
+        metrics.repliesHandled.inc({ outcome: "deleted" });
+        childLog.info({ commentId: decision.commentId, ...by }, "comment deleted from Slack");
+        return;
+      }
+      const body = await bodyOf(message, decision.login, mentions, asThemselves);
+      if (decision.write === "update") {
+        await comments.update(decision.commentId, body);
+        metrics.repliesHandled.inc({ outcome: "updated" });
+        childLog.info({ commentId: decision.commentId, ...by }, "comment edited from Slack");
+        return;
+      }
+      // A creation tried before may have reached GitHub with its answer lost: find it first.
+      const since = new Date(message.eventTime * 1000 - 60_000).toISOString();
+      const earlier =
+        claimed.attempts > 0
+          ? await comments.findWithMarker(
+              pullRequest.number,
+              replyMarker(message.channel, message.ts),
+              since,
+            )
+          : undefined;
+      const commentId = earlier?.id ?? (await comments.create(pullRequest.number, body));
+      const authorUserId = earlier
+        ? earlier.authorUserId
+        : asPerson
+          ? token.identity.githubUserId
+          : undefined;
+      await replies.saveComment(
+        message.channel,
+        message.ts,
+        {
+          commentId,
+          threadKey: claimed.threadKey,
+          deleted: false,
+          ...(authorUserId === undefined ? {} : { authorUserId }),
+        },
+        now(),
+      );
+      metrics.repliesHandled.inc({ outcome: "created" });
+      childLog.info(
+        { commentId, ...by, ...(earlier ? { foundAfterRestart: true } : {}) },
+        "reply written on GitHub",
+      );
+    }
+  }
+
+  /**
+   * Tells the person `text()` once for `reason` (per person, whatever the thread), about posting as
+   * themselves; without `text`, only records it as told (they were just told another way).
+   */
+  async function noticeOnce(
+    person: SlackPerson,
+    message: SlackThreadMessage,
+    reason: string,
+    text: (() => string) | undefined,
+  ): Promise<void> {
+    try {
+      if ((await options.linking!.notices.tellOnce(person, reason, now())) && text) {
+        await tell(message, text());
+      }
+    } catch (error) {
+      // The reply is written; a notice not given now is given next time.
+      log.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        "could not tell a person how to post as themselves",
+      );
+    }
+  }
+
+  async function forget(
+    claimed: ClaimedReply,
+    commentId: number,
+    written: WrittenComment | undefined,
+  ): Promise<void> {
     const { channel, ts } = claimed.message;
+    const authorUserId = written?.authorUserId;
     await replies.saveComment(
       channel,
       ts,
-      { commentId, threadKey: claimed.threadKey, deleted: true },
+      {
+        commentId,
+        threadKey: claimed.threadKey,
+        deleted: true,
+        ...(authorUserId === undefined ? {} : { authorUserId }),
+      },
       now(),
     );
   }
@@ -231,6 +440,7 @@ export function createReplyWorker(options: ReplyWorkerOptions): ReplyWorker {
   async function fail(
     claimed: ClaimedReply,
     decision: ReplyWrite | undefined,
+    how: WriteWay,
     error: unknown,
     repository: string,
     pullRequestUrl: string,
@@ -238,13 +448,18 @@ export function createReplyWorker(options: ReplyWorkerOptions): ReplyWorker {
   ): Promise<void> {
     const action =
       decision?.write === "update" ? "update" : decision?.write === "delete" ? "delete" : "create";
-    const failure = describeGitHubWriteError(error, { repository, action, asPerson: false }, now());
+    const { asPerson } = how;
+    const failure = describeGitHubWriteError(error, { repository, action, asPerson }, now());
     const { message } = claimed;
     switch (failure.kind) {
       case "gone":
         // Deleted on GitHub meanwhile: nothing left to edit or delete.
         if (decision?.write === "update" || decision?.write === "delete") {
-          await forget(claimed, decision.commentId);
+          await forget(
+            claimed,
+            decision.commentId,
+            await replies.getComment(message.channel, message.ts),
+          );
         }
         childLog.info({ reason: failure.reason }, "the comment is gone on GitHub");
         metrics.repliesHandled.inc({ outcome: "skipped" });
@@ -256,8 +471,13 @@ export function createReplyWorker(options: ReplyWorkerOptions): ReplyWorker {
         childLog.warn({ reason }, "GitHub refused a reply from Slack; its author is told");
         metrics.repliesHandled.inc({ outcome: "failed" });
         await replies.fail(claimed.id, reason, now());
-        if (failure.kind === "refused")
-          await tell(message, failureNotice(failure.tell, pullRequestUrl));
+        if (failure.kind !== "refused") return;
+        // A comment the person's own account wrote, which the App may not change.
+        if (!asPerson && how.personComment && action !== "create" && statusOf(error) === 403) {
+          await tell(message, personCommentNotice(action, pullRequestUrl));
+          return;
+        }
+        await tell(message, failureNotice(failure.tell, pullRequestUrl));
         return;
       }
       case "transient": {
@@ -291,16 +511,21 @@ export function createReplyWorker(options: ReplyWorkerOptions): ReplyWorker {
     }
   }
 
-  /** The comment's body: the reply in GitHub's markdown, who wrote it, a link back. */
+  /**
+   * The comment's body: the reply in GitHub's markdown, who wrote it (unless the comment is the
+   * person's own on GitHub: `asThemselves`), a link back.
+   */
   async function bodyOf(
     message: SlackThreadMessage,
     login: string | undefined,
     mentions: Record<string, string>,
+    asThemselves: boolean,
   ): Promise<string> {
     const mentioned = mentionedSlackUsers(message.text);
     const names = new Map<string, string>();
+    const authorByName = !login && !asThemselves;
     await Promise.all(
-      [...new Set([...mentioned, ...(login ? [] : [message.user!])])].map(async (user) => {
+      [...new Set([...mentioned, ...(authorByName ? [message.user!] : [])])].map(async (user) => {
         const member = await slack.member(user);
         if (member) names.set(user, member.name);
       }),
@@ -317,6 +542,7 @@ export function createReplyWorker(options: ReplyWorkerOptions): ReplyWorker {
       attribution: {
         ...(login ? { login } : {}),
         name: names.get(message.user!) ?? message.user!,
+        ...(asThemselves ? { asThemselves: true } : {}),
         ...(await permalinkOf(message)),
       },
     });

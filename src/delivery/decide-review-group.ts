@@ -12,7 +12,7 @@ export function decideReviewGroup(contents: readonly PostContent[]): ReviewGroup
   const newest = new Map<string, ConversationEvent>();
   const deleted = new Set<string>();
   for (const content of contents) {
-    if (content.type === "parent") continue;
+    if (content.type === "parent" || content.type === "announcement") continue;
     const { event } = content;
     const key = itemKeyOf(event);
     if (event.action === "deleted") deleted.add(key);

@@ -1,3 +1,4 @@
+import type { OutboxPart } from "../store/intake-store.js";
 import type { PostContent } from "./post-content.js";
 
 /** One post bound for one channel; rendered when the worker sends it. */
@@ -8,8 +9,32 @@ export interface OutgoingPost {
   threadKey: string;
   /** When the comment was made, then its id: sorts a pull request's posts as on GitHub. */
   orderKey: string;
-  /** Posts with the same key become one message: `review:<id>` for a review and its comments. */
+  /**
+   * Posts with the same key become one message: `review:<id>` for a review and its comments,
+   * `card:<owner/repo#N>` for a pull request's card, whose one edit answers every post queued.
+   */
   groupKey?: string;
+  /** A grouped post waits this long for the rest of its group (ms); the review wait otherwise. */
+  waitMs?: number;
+  /**
+   * Tells this post apart from the delivery's other post to the same channel (`card`: a review's
+   * delivery posts the review and edits the card); recorded as `<delivery id>/<part>`.
+   */
+  part?: OutboxPart;
+}
+
+/** The part of a delivery that edits a pull request's card, beside what else it posts. */
+export const CARD_PART: OutboxPart = "card";
+
+/**
+ * The order key of card edits: after every comment of the pull request, so a card edit waiting
+ * for its window never holds a comment back (comments still go before it).
+ */
+export const CARD_ORDER_KEY = "~card";
+
+/** The group of a pull request's card edits in a channel: one edit answers them all. */
+export function cardGroupKeyOf(threadKey: string): string {
+  return `card:${threadKey}`;
 }
 
 /** The thread key of pull request `number` in `repository` (`owner/repo`): `owner/repo#N`. */

@@ -1,4 +1,8 @@
-import type { ConversationEvent, PullRequestUpdate } from "../events/conversation-event.js";
+import type {
+  Announcement,
+  ConversationEvent,
+  PullRequestUpdate,
+} from "../events/conversation-event.js";
 import type { ThreadlineConfig } from "../config/schema.js";
 
 /**
@@ -7,7 +11,7 @@ import type { ThreadlineConfig } from "../config/schema.js";
  * else in answering GitHub, the worker sends at Slack's pace anyway, and what Slack should show
  * depends on what it already shows (a new message, an edit, a deletion).
  */
-export type PostContent = ConversationContent | ParentContent;
+export type PostContent = ConversationContent | ParentContent | AnnouncementContent;
 
 /** A comment or review, created, edited or deleted. */
 export interface ConversationContent {
@@ -25,12 +29,25 @@ export interface ConversationContent {
   replies?: ThreadlineConfig["replies"];
 }
 
-/** A pull request's news, for the parent message of its thread in a channel. */
+/**
+ * A pull request's card changed: its parent message in a channel shows the newest card the store
+ * holds. Rows written before cards carry the pull request's state as the delivery showed it.
+ */
 export interface ParentContent {
   type: "parent";
-  update: PullRequestUpdate;
+  /** The pull request as the delivery showed it (rows from before cards; now kept in the store). */
+  update?: PullRequestUpdate;
   /** `replies:`, which the parent's footer tells people about (unknown: off). */
   replies?: ThreadlineConfig["replies"];
+}
+
+/** News a repository's `announce:` asks for: a reply in the pull request's thread. */
+export interface AnnouncementContent {
+  type: "announcement";
+  update: PullRequestUpdate;
+  what: Announcement;
+  /** Who did it (the delivery's sender). */
+  by: string;
 }
 
 /** The key of a comment's messages: one per comment or review, whatever its later versions. */

@@ -38,6 +38,15 @@ export interface PullRequestSummary {
   state?: PullRequestState;
   /** Head branch, when the payload carries it. */
   head?: string;
+  /** The head commit, when the payload carries it: the commit whose checks the card shows. */
+  headSha?: string;
+  /**
+   * Logins asked to review and not yet reviewed since, when the payload carries them (a
+   * `pull_request` or `pull_request_review` payload; a comment's does not).
+   */
+  requestedReviewers?: string[];
+  /** Teams asked to review (`org/slug`), when the payload carries them. */
+  requestedTeams?: string[];
 }
 
 export interface RepositorySummary {
@@ -97,6 +106,9 @@ export interface ConversationEvent {
 
 /** Where a pull request stands, as its thread's parent message shows it. */
 export type PullRequestState = "open" | "draft" | "merged" | "closed";
+
+/** The pull request news a config may ask to be posted in its thread (`announce:`). */
+export type Announcement = "merged" | "closed" | "ready_for_review";
 
 /** A pull request's own news (`pull_request` events), for the parent message of its threads. */
 export interface PullRequestUpdate {

@@ -1,4 +1,5 @@
 import type { EmitterWebhookEvent, EmitterWebhookEventName } from "@octokit/webhooks";
+import type { CardFact, Verdict } from "./pull-request-card.js";
 import type {
   ConversationAction,
   ConversationEvent,
@@ -110,6 +111,11 @@ function normalizeIssueComment(
   };
 }
 
+interface TeamLike {
+  name: string;
+  slug?: string;
+}
+
 interface PullRequestLike {
   number: number;
   title: string;
@@ -117,10 +123,14 @@ interface PullRequestLike {
   draft?: boolean;
   labels?: readonly LabelLike[];
   base: { ref: string };
-  head: { ref: string };
+  head: { ref: string; sha?: string };
   state: string;
   merged_at?: string | null;
   user: UserLike | null;
+  updated_at?: string;
+  /** People and teams asked to review (GitHub lists teams here too, and under requested_teams). */
+  requested_reviewers?: readonly ({ login: string } | TeamLike | null)[] | null;
+  requested_teams?: readonly TeamLike[] | null;
 }
 
 /** Merged, else closed, else draft, else open: the order GitHub's own badge follows. */
@@ -131,6 +141,7 @@ function stateOf(merged: boolean, state: string, draft: boolean | undefined): Pu
 }
 
 function toPullRequest(pullRequest: PullRequestLike): PullRequestUpdate["pullRequest"] {
+  const reviewers = pullRequest.requested_reviewers ?? [];
   return {
     state: stateOf(Boolean(pullRequest.merged_at), pullRequest.state, pullRequest.draft),
     head: pullRequest.head.ref,
@@ -141,6 +152,18 @@ function toPullRequest(pullRequest: PullRequestLike): PullRequestUpdate["pullReq
     labels: labelNames(pullRequest.labels),
     base: pullRequest.base.ref,
     author: pullRequest.user?.login ?? "ghost",
+    ...(pullRequest.head.sha ? { headSha: pullRequest.head.sha } : {}),
+    requestedReviewers: reviewers.flatMap((reviewer) =>
+      reviewer && "login" in reviewer ? [reviewer.login] : [],
+    ),
+    requestedTeams: [
+      ...new Set([
+        ...reviewers.flatMap((reviewer) =>
+          reviewer && !("login" in reviewer) ? [reviewer.slug ?? reviewer.name] : [],
+        ),
+        ...(pullRequest.requested_teams ?? []).map((team) => team.slug ?? team.name),
+      ]),
+    ],
   };
 }
 
@@ -242,13 +265,23 @@ export const normalize = {
 
 export const CARRIED_EVENT_NAMES = Object.keys(normalize) as CarriedEventName[];
 
-/** The pull request actions that change what its thread's parent message shows. */
+/**
+ * The pull request actions that change what its card (its threads' parent message) shows: its
+ * title, state, labels, requested reviewers, or head commit. `opened` keeps the head commit, so a
+ * check that finishes before anyone comments finds the pull request.
+ */
 export const PULL_REQUEST_UPDATE_NAMES = [
+  "pull_request.opened",
   "pull_request.closed",
   "pull_request.reopened",
   "pull_request.edited",
   "pull_request.ready_for_review",
   "pull_request.converted_to_draft",
+  "pull_request.review_requested",
+  "pull_request.review_request_removed",
+  "pull_request.labeled",
+  "pull_request.unlabeled",
+  "pull_request.synchronize",
 ] as const;
 
 /** A `pull_request` payload -> what the parent message of its threads shows. */
@@ -261,8 +294,54 @@ export function normalizePullRequestUpdate(
     // `merged`, which the pull_request event has, rather than the time it was merged.
     pullRequest: {
       ...toPullRequest(pullRequest),
-      state: stateOf(pullRequest.merged, pullRequest.state, pullRequest.draft),
+      state: stateOf(
+        Boolean(pullRequest.merged ?? pullRequest.merged_at),
+        pullRequest.state,
+        pullRequest.draft,
+      ),
     },
     updatedAt: pullRequest.updated_at,
+  };
+}
+
+/** The review actions that change a reviewer's verdict on the card. */
+export const REVIEW_VERDICT_NAMES = [
+  "pull_request_review.submitted",
+  "pull_request_review.dismissed",
+] as const;
+
+const VERDICTS: Record<string, Verdict> = {
+  approved: "approved",
+  changes_requested: "changes_requested",
+  commented: "commented",
+  dismissed: "dismissed",
+};
+
+/**
+ * A submitted or dismissed review -> the reviewer's verdict and the pull request as the payload
+ * shows it (a review takes its reviewer off the requested list). Every review counts, an empty
+ * "comment" review too: it says the reviewer looked. A review still `pending` (not submitted) has
+ * no verdict.
+ */
+export function normalizeReviewVerdict(
+  payload: EmitterWebhookEvent<(typeof REVIEW_VERDICT_NAMES)[number]>["payload"],
+): CardFact {
+  const { review, repository } = payload;
+  const pullRequest = payload.pull_request as PullRequestLike;
+  const verdict = VERDICTS[review.state.toLowerCase()];
+  const update: PullRequestUpdate = {
+    repository: toRepository(repository),
+    pullRequest: toPullRequest(pullRequest),
+    updatedAt: pullRequest.updated_at ?? review.submitted_at ?? new Date(0).toISOString(),
+  };
+  if (!verdict || !review.user) return { update };
+  return {
+    update,
+    verdict: {
+      reviewer: review.user.login,
+      reviewId: review.id,
+      verdict,
+      at: review.submitted_at ?? update.updatedAt,
+    },
   };
 }

@@ -8,6 +8,13 @@ export interface RepositoryRef {
   repo: string;
 }
 
+/** A comment found on GitHub, and who wrote it. */
+export interface FoundComment {
+  id: number;
+  /** The GitHub user id of its author when a person (not a bot, not the App) wrote it. */
+  authorUserId: number | undefined;
+}
+
 /** The writes that answering from Slack makes on GitHub: a pull request's conversation comments. */
 export interface PullRequestComments {
   /** Resolves to the new comment's id. */
@@ -15,15 +22,21 @@ export interface PullRequestComments {
   update(commentId: number, body: string): Promise<void>;
   remove(commentId: number): Promise<void>;
   /**
-   * The id of a comment on the pull request, made since `since` (ISO-8601), whose body holds
-   * `marker`: a write whose answer a crash lost, found instead of being made twice.
+   * A comment on the pull request, made since `since` (ISO-8601), whose body holds `marker`: a
+   * write whose answer a crash lost, found instead of being made twice.
    */
-  findWithMarker(pullNumber: number, marker: string, since: string): Promise<number | undefined>;
+  findWithMarker(
+    pullNumber: number,
+    marker: string,
+    since: string,
+  ): Promise<FoundComment | undefined>;
 }
 
 /**
- * Conversation comments of pull requests in `repository` through `octokit`. On GitHub a pull
- * request's conversation comments are issue comments (the pull request is an issue too).
+ * Conversation comments of pull requests in `repository` through `octokit`: an installation's
+ * (written as the App) or one made with a person's user access token (written as them). On
+ * GitHub a pull request's conversation comments are issue comments (the pull request is an issue
+ * too).
  */
 export function pullRequestComments(
   octokit: Octokit,
@@ -52,7 +65,10 @@ export function pullRequestComments(
         per_page: 100,
       })) {
         const found = data.find((comment) => comment.body?.includes(marker));
-        if (found) return found.id;
+        if (found) {
+          const person = found.user && found.user.type !== "Bot" ? found.user.id : undefined;
+          return { id: found.id, authorUserId: person };
+        }
       }
       return undefined;
     },

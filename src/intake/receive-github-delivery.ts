@@ -75,9 +75,9 @@ export function createGitHubIntake(
     if ("posts" in decision && decision.posts.length > 0) {
       const added = await intake.enqueue(
         { ...record, explanation: decision.explanation },
-        decision.posts.map((post) =>
+        decision.posts.map(({ waitMs, ...post }) =>
           post.groupKey
-            ? { ...post, notBefore: receivedAt + Math.max(orderWindowMs, reviewWaitMs) }
+            ? { ...post, notBefore: receivedAt + Math.max(orderWindowMs, waitMs ?? reviewWaitMs) }
             : post,
         ),
         receivedAt + orderWindowMs,

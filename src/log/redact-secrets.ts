@@ -11,7 +11,20 @@ export function databasePasswordsOf(databaseUrl: string | undefined): string[] {
 }
 
 /**
- * Builds a function that masks every known secret in a piece of text.
+ * GitHub's tokens by their documented prefixes: user access (`ghu_`), refresh (`ghr_`), OAuth
+ * (`gho_`), installation (`ghs_`), personal (`ghp_`, `github_pat_`). People's tokens are not known
+ * when the logger is made, so they are masked by their shape wherever a line carries one.
+ */
+const GITHUB_TOKEN = /\b(gh[pousr]|github_pat)_[A-Za-z0-9_]{16,}/g;
+
+/** `text` with anything shaped like a GitHub token masked, its prefix kept (`ghu_[redacted]`). */
+export function maskGitHubTokens(text: string): string {
+  return text.includes("gh") ? text.replace(GITHUB_TOKEN, "$1_[redacted]") : text;
+}
+
+/**
+ * Builds a function that masks every known secret in a piece of text, and anything shaped like a
+ * GitHub token ({@link maskGitHubTokens}).
  *
  * Log lines are JSON, so a secret with newlines (a PEM key) appears JSON-escaped; both forms are
  * masked. A PEM key's body lines are masked one by one too, so a partial quote of the key is caught.
@@ -28,12 +41,11 @@ export function createSecretRedactor(secrets: readonly string[]): (text: string)
   }
   // Longest first, so a whole key is masked before its lines are looked for.
   const ordered = [...needles].sort((a, b) => b.length - a.length);
-  if (ordered.length === 0) return (text) => text;
   return (text) => {
     let result = text;
     for (const needle of ordered) {
       if (result.includes(needle)) result = result.split(needle).join("[redacted]");
     }
-    return result;
+    return maskGitHubTokens(result);
   };
 }

@@ -20,6 +20,12 @@ export interface Metrics {
   slackEventsRefused: Counter<"reason">;
   /** Slack thread messages done on GitHub, by what became of them. */
   repliesHandled: Counter<"outcome">;
+  /**
+   * Linked GitHub accounts (post as themselves), by change: linked, unlinked, refreshed, revoked
+   * (GitHub said so), dropped (the token stopped working, or could not be read).
+   */
+  linksChanged: Counter<"change">;
+  slackCommandsRefused: Counter<"reason">;
 }
 
 export function createMetrics(
@@ -98,6 +104,18 @@ export function createMetrics(
       name: "threadline_replies_total",
       help: "Slack thread messages handled, by outcome: created, updated, deleted (on GitHub), skipped (nothing to write), refused (the author may not write; told), failed (GitHub refused; the author told), retried.",
       labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    linksChanged: new Counter({
+      name: "threadline_linked_accounts_changes_total",
+      help: "Changes to people's linked GitHub accounts (post as themselves), by change: linked, unlinked, refreshed, revoked (on GitHub), dropped (the token stopped working or could not be read).",
+      labelNames: ["change"],
+      registers: [registry],
+    }),
+    slackCommandsRefused: new Counter({
+      name: "threadline_slack_commands_refused_total",
+      help: "Requests to the Slack slash command endpoint refused before handling, by reason.",
+      labelNames: ["reason"],
       registers: [registry],
     }),
   };

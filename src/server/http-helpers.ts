@@ -18,6 +18,13 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   return mediaType === "application/json";
 }
 
+/** True for `application/x-www-form-urlencoded` (how Slack sends slash commands), whatever its parameters. */
+export function isFormContentType(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
+  return mediaType === "application/x-www-form-urlencoded";
+}
+
 /**
  * Answers with a short plain-text line, unless something already answered. `close` asks the
  * client to drop the connection (an oversized body is not read to its end).

@@ -19,6 +19,12 @@ export interface SocketModeOptions {
    * it settles; when it throws, it is not, and Slack sends the envelope again.
    */
   receive: ReceiveSlackEvent;
+  /**
+   * Answers a slash command (`/threadline link`), as `POST /api/slack/commands` does over HTTP:
+   * the `slash_commands` envelope is acknowledged with `{"response_type":"ephemeral","text":…}`.
+   * Without it, commands are acknowledged with nothing.
+   */
+  answerCommand?: (command: SocketModeCommand) => Promise<{ text: string }>;
   /** Wait before reconnecting after a connection ends; doubled after each failed attempt. */
   reconnectDelayMs?: number;
   /** Longest wait between reconnect attempts. */
@@ -31,6 +37,14 @@ export interface SocketModeOptions {
   timeoutMs?: number;
 }
 
+/** A slash command from a `slash_commands` envelope: Slack's command fields, as ours name them. */
+export interface SocketModeCommand {
+  command: string;
+  text: string;
+  teamId: string;
+  userId: string;
+}
+
 export interface SocketModeConnection {
   /** Disconnects and stops reconnecting; resolves once the connection is closed. */
   close(): Promise<void>;
@@ -38,7 +52,7 @@ export interface SocketModeConnection {
 
 /** What `slack_event` hands its listeners (@slack/socket-mode 2.x `onWebSocketMessage`). */
 interface SlackEventArgs {
-  ack: () => Promise<void>;
+  ack: (response?: Record<string, unknown>) => Promise<void>;
   envelope_id?: unknown;
   type?: unknown;
   body?: unknown;
@@ -132,7 +146,8 @@ function describeConnectFailure(error: unknown, socketError: unknown): string {
  *
  * Each `events_api` envelope goes to `receive` and is acknowledged (`{"envelope_id": …}`) only
  * after `receive` settles: an envelope the App did not record is left for Slack to send again.
- * Other envelope types (slash commands, interactivity) are acknowledged and ignored.
+ * A `slash_commands` envelope is answered by `answerCommand` in its acknowledgement; other
+ * envelope types (interactivity) are acknowledged and ignored.
  *
  * The SDK's own reconnecting is off: @slack/socket-mode 2.x chains a failed reconnect into a
  * promise nobody observes, which ends the process (slackapi/node-slack-sdk#2656). Reconnects
@@ -169,9 +184,13 @@ export async function startSocketMode(options: SocketModeOptions): Promise<Socke
     void handleEnvelope(event);
   });
 
-  async function acknowledge(event: SlackEventArgs, envelopeId: string): Promise<void> {
+  async function acknowledge(
+    event: SlackEventArgs,
+    envelopeId: string,
+    response?: Record<string, unknown>,
+  ): Promise<void> {
     try {
-      await event.ack();
+      await event.ack(response);
     } catch (error) {
       // The connection ended in between: Slack sends the envelope again, and it is a duplicate.
       log.info(
@@ -188,6 +207,9 @@ export async function startSocketMode(options: SocketModeOptions): Promise<Socke
       return;
     }
     const body = event.body;
+    if (event.type === "slash_commands" && options.answerCommand) {
+      return acknowledge(event, envelopeId, await answerCommand(body, options.answerCommand));
+    }
     const payloadType =
       typeof body === "object" && body !== null ? (body as { type?: unknown }).type : undefined;
     if (event.type !== "events_api" || payloadType !== "event_callback") {
@@ -223,6 +245,38 @@ export async function startSocketMode(options: SocketModeOptions): Promise<Socke
     }
     log.debug({ ...logged, outcome }, "Socket Mode event received");
     await acknowledge(event, envelopeId);
+  }
+
+  /** The command's answer, shown to the person alone; a failure is said, and logged. */
+  async function answerCommand(
+    body: unknown,
+    answer: NonNullable<SocketModeOptions["answerCommand"]>,
+  ): Promise<Record<string, unknown>> {
+    const fields = (typeof body === "object" && body !== null ? body : {}) as Record<
+      string,
+      unknown
+    >;
+    const field = (name: string) => (typeof fields[name] === "string" ? fields[name] : "");
+    const command = {
+      command: field("command"),
+      text: field("text"),
+      teamId: field("team_id"),
+      userId: field("user_id"),
+    };
+    if (!command.command || !command.teamId || !command.userId) {
+      log.warn("a Socket Mode slash command without command, team_id or user_id; ignored");
+      return {};
+    }
+    try {
+      const { text } = await answer(command);
+      return { response_type: "ephemeral", text };
+    } catch (error) {
+      log.error({ error: shortMessage(error) }, "Slack command failed");
+      return {
+        response_type: "ephemeral",
+        text: "threadline could not do that just now (its log says why); try again in a minute.",
+      };
+    }
   }
 
   try {

@@ -13,7 +13,10 @@ export interface ShownMessage {
 /** A pull request's thread in one channel: its parent message and what that message shows. */
 export interface ThreadRecord {
   parentTs: string | null;
-  /** `updated_at` of the pull request state the parent message shows. */
+  /**
+   * What the parent message shows: `<updated_at> <fingerprint>`, the pull request state its card
+   * was drawn from and the card's fingerprint (rows from before cards hold the `updated_at` only).
+   */
   shownUpdatedAt: string | null;
   /**
    * The channel's ID, as Slack answered the parent's post: Slack's events name channels by ID,
@@ -22,9 +25,11 @@ export interface ThreadRecord {
   slackChannel?: string;
 }
 
-/** The newest state of a pull request seen (a PullRequestUpdate, JSON), whatever the channel. */
+/** The newest card of a pull request (a PullRequestCard, JSON), whatever the channel. */
 export interface PullRequestRecord {
   state: string;
+  /** The head commit the card knows, so a commit status finds its pull requests. */
+  headSha?: string | null;
   /** GitHub's `updated_at` of that state. */
   updatedAt: string;
   /** Open or a draft: its conversation may still change, so its messages are kept. */
@@ -56,6 +61,8 @@ export interface ConversationMap {
    */
   findThreadKey(channel: string, parentTs: string): Promise<string | undefined>;
   getPullRequest(threadKey: string): Promise<PullRequestRecord | undefined>;
+  /** The pull requests (`owner/repo#N`) of `repository` (`owner/repo`) whose head is `sha`. */
+  pullRequestsWithHead(repository: string, sha: string): Promise<string[]>;
   /**
    * Stores `record` only if the kept state is still `expected` (undefined: only if none is kept),
    * so replicas keeping two states of one pull request at once never overwrite each other unseen.
@@ -159,13 +166,33 @@ export function createConversationMap(db: Kysely<Database>, appId: number): Conv
     async getPullRequest(threadKey) {
       const row = await db
         .selectFrom("pull_requests")
-        .select(["state", "updated_at", "open"])
+        .select(["state", "updated_at", "open", "head_sha"])
         .where("app_id", "=", appId)
         .where("thread_key", "=", threadKey)
         .executeTakeFirst();
       return row
-        ? { state: row.state, updatedAt: row.updated_at, open: Number(row.open) === 1 }
+        ? {
+            state: row.state,
+            updatedAt: row.updated_at,
+            open: Number(row.open) === 1,
+            headSha: row.head_sha,
+          }
         : undefined;
+    },
+
+    async pullRequestsWithHead(repository, sha) {
+      const rows = await db
+        .selectFrom("pull_requests")
+        .select("thread_key")
+        .where("app_id", "=", appId)
+        .where("head_sha", "=", sha)
+        .execute();
+      // A fork's commits are its parent's too: only this repository's pull requests.
+      const prefix = `${repository}#`;
+      return rows
+        .map((row) => row.thread_key)
+        .filter((threadKey) => threadKey.startsWith(prefix))
+        .sort();
     },
 
     async replacePullRequest(threadKey, expected, record) {
@@ -178,6 +205,7 @@ export function createConversationMap(db: Kysely<Database>, appId: number): Conv
             state: record.state,
             updated_at: record.updatedAt,
             open: record.open ? 1 : 0,
+            head_sha: record.headSha ?? null,
           })
           .onConflict((conflict) => conflict.columns(["app_id", "thread_key"]).doNothing())
           .execute();
@@ -185,7 +213,12 @@ export function createConversationMap(db: Kysely<Database>, appId: number): Conv
       }
       const result = await db
         .updateTable("pull_requests")
-        .set({ state: record.state, updated_at: record.updatedAt, open: record.open ? 1 : 0 })
+        .set({
+          state: record.state,
+          updated_at: record.updatedAt,
+          open: record.open ? 1 : 0,
+          head_sha: record.headSha ?? null,
+        })
         .where("app_id", "=", appId)
         .where("thread_key", "=", threadKey)
         .where("state", "=", expected.state)

@@ -10,6 +10,24 @@ export interface NewPost {
   groupKey?: string;
   /** Not before this (epoch ms); the enqueue's `notBefore` otherwise. */
   notBefore?: number;
+  /**
+   * Tells the post apart from the delivery's other post to the same channel: it is recorded under
+   * `<delivery id>/<part>`, so (delivery, channel) stays unique per part.
+   */
+  part?: OutboxPart;
+}
+
+/**
+ * The parts a delivery's posts to one channel may have: `card`, the edit of a pull request's card
+ * beside what else the delivery posts there (a review's message).
+ */
+export const OUTBOX_PARTS = ["card"] as const;
+
+export type OutboxPart = (typeof OUTBOX_PARTS)[number];
+
+/** The outbox's delivery id of a post: the delivery's, or `<delivery id>/<part>`. */
+export function outboxDeliveryId(deliveryId: string, part: OutboxPart | undefined): string {
+  return part ? `${deliveryId}/${part}` : deliveryId;
 }
 
 export interface DeliveryRecord {
@@ -29,8 +47,8 @@ export interface DeliveryRecord {
 export interface IntakeStore {
   hasDelivery(deliveryId: string): Promise<boolean>;
   /**
-   * Records the delivery and its posts in one transaction, keyed by (App id, delivery id, channel):
-   * a repeated delivery adds nothing. Resolves to the number of posts added.
+   * Records the delivery and its posts in one transaction, keyed by (App id, delivery id, channel)
+   * (and part): a repeated delivery adds nothing. Resolves to the number of posts added.
    */
   enqueue(delivery: DeliveryRecord, posts: readonly NewPost[], notBefore: number): Promise<number>;
   /**

@@ -330,6 +330,71 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
         )`.execute(db);
       },
     },
+    "0012_linked_accounts": {
+      async up(db: Kysely<unknown>) {
+        // People who linked their GitHub account to post their Slack replies as themselves: their
+        // user access and refresh tokens, encrypted (token-cipher.ts), kept until they unlink or
+        // GitHub says the authorization was revoked. Not pruned.
+        await db.schema
+          .createTable("linked_accounts")
+          .addColumn("app_id", "bigint", (column) => column.notNull())
+          .addColumn("slack_team", "text", (column) => column.notNull())
+          .addColumn("slack_user", "text", (column) => column.notNull())
+          .addColumn("github_login", "text", (column) => column.notNull())
+          .addColumn("github_user_id", "bigint", (column) => column.notNull())
+          .addColumn("access_token", "text", (column) => column.notNull())
+          .addColumn("access_expires_at", "bigint")
+          .addColumn("refresh_token", "text")
+          .addColumn("refresh_expires_at", "bigint")
+          // One replica at a time refreshes a person's tokens: a refresh token works once.
+          .addColumn("refresh_claimed_by", "text")
+          .addColumn("refresh_claimed_until", "bigint")
+          .addColumn("linked_at", "bigint", (column) => column.notNull())
+          .addColumn("updated_at", "bigint", (column) => column.notNull())
+          .addPrimaryKeyConstraint("linked_accounts_pk", ["app_id", "slack_team", "slack_user"])
+          .execute();
+        // GitHub's revocation names the person by their GitHub user id.
+        await db.schema
+          .createIndex("linked_accounts_github_user")
+          .on("linked_accounts")
+          .columns(["app_id", "github_user_id"])
+          .execute();
+        // What a person was told once, whatever the thread (how to post as themselves).
+        await db.schema
+          .createTable("person_notices")
+          .addColumn("app_id", "bigint", (column) => column.notNull())
+          .addColumn("slack_team", "text", (column) => column.notNull())
+          .addColumn("slack_user", "text", (column) => column.notNull())
+          .addColumn("reason", "text", (column) => column.notNull())
+          .addColumn("told_at", "bigint", (column) => column.notNull())
+          .addPrimaryKeyConstraint("person_notices_pk", [
+            "app_id",
+            "slack_team",
+            "slack_user",
+            "reason",
+          ])
+          .execute();
+        // Who wrote each comment on GitHub: the App (NULL), or the person with this GitHub user
+        // id, with their own token. An edit or deletion is made as whoever wrote it.
+        await db.schema
+          .alterTable("reply_comments")
+          .addColumn("author_user_id", "bigint")
+          .execute();
+      },
+    },
+    "0013_pull_request_head": {
+      async up(db: Kysely<unknown>) {
+        // A pull request's card shows the checks of its head commit; a commit status names only
+        // the commit, so the pull requests are found by their head. States kept before cards
+        // learn theirs with their next news.
+        await db.schema.alterTable("pull_requests").addColumn("head_sha", "text").execute();
+        await db.schema
+          .createIndex("pull_requests_head")
+          .on("pull_requests")
+          .columns(["app_id", "head_sha"])
+          .execute();
+      },
+    },
   };
 }
 

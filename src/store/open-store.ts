@@ -13,6 +13,7 @@ import {
 import pg from "pg";
 import { createConversationMap, type ConversationMap } from "./conversation-map.js";
 import type { IntakeStore } from "./intake-store.js";
+import { createLinkedAccounts, type LinkedAccounts } from "./linked-accounts.js";
 import { createMigrationProvider, type Dialect } from "./migrations.js";
 import { createOutboxOperations, type OutboxOperations } from "./outbox-operations.js";
 import type { Database } from "./schema.js";
@@ -22,11 +23,13 @@ import { createSendQueue, type SendQueue } from "./send-queue.js";
 import { createSqliteIntakeStore } from "./sqlite-intake-store.js";
 import { createStoreRetention, type StoreRetention } from "./store-retention.js";
 import { createSharedState, type SharedState } from "./shared-state.js";
+import { createTokenCipher } from "./token-cipher.js";
 
 /**
  * The App's store, in rooms by who uses them: the intake that answers GitHub, the worker's send
- * queue, the map of what Slack shows, the replies written in Slack on their way to GitHub, state
- * shared between replicas, the operator's view, and the pruning that keeps it small.
+ * queue, the map of what Slack shows, the replies written in Slack on their way to GitHub, the
+ * people who linked their GitHub account, state shared between replicas, the operator's view, and
+ * the pruning that keeps it small.
  * Each is one narrow interface over the same database; nothing above knows which database runs.
  */
 export interface Store {
@@ -34,6 +37,7 @@ export interface Store {
   queue: SendQueue;
   conversations: ConversationMap;
   replies: ReplyQueue;
+  linkedAccounts: LinkedAccounts;
   shared: SharedState;
   operations: OutboxOperations;
   retention: StoreRetention;
@@ -104,6 +108,11 @@ export interface OpenStoreOptions {
    * (`PRAGMA query_only`), exactly as a read-only file or a full disk does.
    */
   onSqliteOpen?: (database: SqliteDatabase.Database) => void;
+  /**
+   * THREADLINE_TOKEN_KEY (32 bytes): linked accounts' tokens are encrypted with it. Without it
+   * no token can be stored, and links kept from before read as unusable.
+   */
+  tokenKey?: Buffer;
 }
 
 function createDatabase(
@@ -218,6 +227,11 @@ export async function openStore(
     queue: createSendQueue(db, appId, { exclusive: dialect === "sqlite" }),
     conversations: createConversationMap(db, appId),
     replies: createReplyQueue(db, appId),
+    linkedAccounts: createLinkedAccounts(
+      db,
+      appId,
+      options.tokenKey ? createTokenCipher(options.tokenKey) : undefined,
+    ),
     shared: createSharedState(db, appId),
     operations: createOutboxOperations(db, appId, dialect),
     retention: createStoreRetention(db, appId),

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { OUTBOX_PARTS, outboxDeliveryId } from "./intake-store.js";
 import type { Dialect } from "./migrations.js";
 import type { Database, OutboxRow, OutboxStatus } from "./schema.js";
 
@@ -113,7 +114,10 @@ export function createOutboxOperations(
         .selectFrom("outbox")
         .selectAll()
         .where("app_id", "=", appId)
-        .where("delivery_id", "=", deliveryId)
+        .where("delivery_id", "in", [
+          deliveryId,
+          ...OUTBOX_PARTS.map((part) => outboxDeliveryId(deliveryId, part)),
+        ])
         .orderBy("id")
         .execute();
       return {

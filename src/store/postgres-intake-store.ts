@@ -1,5 +1,10 @@
 import type pg from "pg";
-import type { DeliveryRecord, IntakeStore, NewPost } from "./intake-store.js";
+import {
+  outboxDeliveryId,
+  type DeliveryRecord,
+  type IntakeStore,
+  type NewPost,
+} from "./intake-store.js";
 
 /** One delivery's write, as the next shared statement will carry it. */
 interface Job {
@@ -89,7 +94,7 @@ export function createPostgresIntakeStore(pool: pg.Pool, appId: number): IntakeS
         jobs.map((job) =>
           job.delivery.explanation === undefined ? null : JSON.stringify(job.delivery.explanation),
         ),
-        posts.map(({ job }) => job.delivery.deliveryId),
+        posts.map(({ job, post }) => outboxDeliveryId(job.delivery.deliveryId, post.part)),
         posts.map(({ post }) => post.channel),
         posts.map(({ post }) => post.threadKey),
         posts.map(({ post }) => post.orderKey),
@@ -99,12 +104,23 @@ export function createPostgresIntakeStore(pool: pg.Pool, appId: number): IntakeS
         posts.map(({ job }) => job.delivery.receivedAt),
       ],
     });
+    // A post recorded under `<delivery id>/<part>` counts for its delivery.
+    const deliveryOf = new Map(
+      posts.map(({ job, post }) => [
+        outboxDeliveryId(job.delivery.deliveryId, post.part),
+        job.delivery.deliveryId,
+      ]),
+    );
     const added = new Map<string, { d: boolean; p: number }>();
     for (const row of rows) {
-      const entry = added.get(row.delivery_id) ?? { d: false, p: 0 };
+      const deliveryId =
+        row.kind === "delivery"
+          ? row.delivery_id
+          : (deliveryOf.get(row.delivery_id) ?? row.delivery_id);
+      const entry = added.get(deliveryId) ?? { d: false, p: 0 };
       if (row.kind === "delivery") entry.d = true;
       else entry.p += 1;
-      added.set(row.delivery_id, entry);
+      added.set(deliveryId, entry);
     }
     return added;
   }

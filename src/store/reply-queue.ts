@@ -43,6 +43,11 @@ export interface WrittenComment {
   threadKey: string;
   /** Deleted on Slack's side: the comment was removed, and a late edit must not bring it back. */
   deleted: boolean;
+  /**
+   * The GitHub user id of the person whose own token wrote it (post as themselves); absent when
+   * the App wrote it. Its edits and deletion are made as the same identity.
+   */
+  authorUserId?: number;
 }
 
 /**
@@ -328,7 +333,7 @@ export function createReplyQueue(db: Kysely<Database>, appId: number): ReplyQueu
     async getComment(channel, ts) {
       const row = await db
         .selectFrom("reply_comments")
-        .select(["comment_id", "thread_key", "deleted"])
+        .select(["comment_id", "thread_key", "deleted", "author_user_id"])
         .where("app_id", "=", appId)
         .where("channel", "=", channel)
         .where("ts", "=", ts)
@@ -338,6 +343,7 @@ export function createReplyQueue(db: Kysely<Database>, appId: number): ReplyQueu
             commentId: Number(row.comment_id),
             threadKey: row.thread_key,
             deleted: Number(row.deleted) === 1,
+            ...(row.author_user_id === null ? {} : { authorUserId: Number(row.author_user_id) }),
           }
         : undefined;
     },
@@ -348,6 +354,7 @@ export function createReplyQueue(db: Kysely<Database>, appId: number): ReplyQueu
         thread_key: comment.threadKey,
         deleted: comment.deleted ? 1 : 0,
         updated_at: now,
+        author_user_id: comment.authorUserId ?? null,
       };
       await db
         .insertInto("reply_comments")

@@ -88,8 +88,10 @@ export interface PullRequestsTable {
   app_id: number;
   /** `owner/repo#N` */
   thread_key: string;
-  /** A PullRequestUpdate, JSON. */
+  /** Its card (a PullRequestCard: the pull request, reviews, checks), JSON. */
   state: string;
+  /** The head commit the card knows, for commit statuses; NULL on rows from before 0013. */
+  head_sha: string | null;
   /** GitHub's `updated_at` of that state. */
   updated_at: string;
   /** 1 while the pull request is open (or a draft): its conversation may still change. */
@@ -175,6 +177,11 @@ export interface ReplyCommentsTable {
   deleted: number;
   /** Epoch ms of the last change, for pruning. */
   updated_at: number;
+  /**
+   * The GitHub user id of the person whose own token wrote the comment; NULL when the App wrote
+   * it (and on rows from before 0012).
+   */
+  author_user_id: number | null;
 }
 
 /** Who was told what in which thread (a reply that could not be carried), so once is enough. */
@@ -186,6 +193,39 @@ export interface ReplyNoticesTable {
   slack_user: string;
   reason: string;
   /** Epoch ms, for pruning. */
+  told_at: number;
+}
+
+/**
+ * A Slack member's linked GitHub account (post as themselves): tokens encrypted at rest
+ * (`v1.<iv>.<data>.<tag>`, see token-cipher.ts), kept until unlinked or revoked.
+ */
+export interface LinkedAccountsTable {
+  app_id: number;
+  slack_team: string;
+  slack_user: string;
+  github_login: string;
+  github_user_id: number;
+  /** Encrypted user access token (`ghu_…`). */
+  access_token: string;
+  /** Epoch ms it expires; NULL when the App's tokens do not expire. */
+  access_expires_at: number | null;
+  /** Encrypted refresh token (`ghr_…`); NULL when the App's tokens do not expire. */
+  refresh_token: string | null;
+  refresh_expires_at: number | null;
+  /** The replica refreshing the tokens now (a refresh token works once), and until when. */
+  refresh_claimed_by: string | null;
+  refresh_claimed_until: number | null;
+  linked_at: number;
+  updated_at: number;
+}
+
+/** What a person was told once, whatever the thread (how to post as themselves). */
+export interface PersonNoticesTable {
+  app_id: number;
+  slack_team: string;
+  slack_user: string;
+  reason: string;
   told_at: number;
 }
 
@@ -201,6 +241,8 @@ export interface Database {
   slack_replies: SlackRepliesTable;
   reply_comments: ReplyCommentsTable;
   reply_notices: ReplyNoticesTable;
+  linked_accounts: LinkedAccountsTable;
+  person_notices: PersonNoticesTable;
 }
 
 export type OutboxRow = Selectable<OutboxTable>;

@@ -1,6 +1,11 @@
 import type SqliteDatabase from "better-sqlite3";
 import type { Kysely } from "kysely";
-import type { DeliveryRecord, IntakeStore, NewPost } from "./intake-store.js";
+import {
+  outboxDeliveryId,
+  type DeliveryRecord,
+  type IntakeStore,
+  type NewPost,
+} from "./intake-store.js";
 import type { Database } from "./schema.js";
 
 /** A write of one delivery, run inside a shared transaction; resolves the caller afterwards. */
@@ -106,7 +111,7 @@ export function createSqliteIntakeStore(
       // Serialised here, before the transaction, so the disk sync waits on as little as possible.
       const rows = posts.map((post) => [
         appId,
-        delivery.deliveryId,
+        outboxDeliveryId(delivery.deliveryId, post.part),
         post.channel,
         post.threadKey,
         post.orderKey,

@@ -31,6 +31,8 @@ function describe(error: unknown): string {
 
 /** The store's methods that only read: a read-only database still answers them. */
 const READS = new Set([
+  "get",
+  "count",
   "hasDelivery",
   "findDue",
   "listGroup",
@@ -42,6 +44,7 @@ const READS = new Set([
   "getComment",
   "wroteComment",
   "getPullRequest",
+  "pullRequestsWithHead",
   "getState",
   "counts",
   "oldestWaitingSince",
@@ -83,6 +86,7 @@ export function watchStoreHealth(store: Store): { store: Store; health: StoreHea
       queue: watch(store.queue),
       conversations: watch(store.conversations),
       replies: watch(store.replies),
+      linkedAccounts: watch(store.linkedAccounts),
       shared: watch(store.shared),
       operations: watch(store.operations),
       retention: watch(store.retention),

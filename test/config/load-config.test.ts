@@ -66,6 +66,7 @@ describe("loadConfig", () => {
         details: "collapse",
         mentions: {},
         replies: "off",
+        announce: [],
       },
       source: {
         repository: "Codertocat/Hello-World",

@@ -20,6 +20,7 @@ const DEFAULTS = {
   details: "collapse",
   mentions: {},
   replies: "off",
+  announce: [],
 };
 
 describe("configSchema", () => {
@@ -36,6 +37,13 @@ describe("configSchema", () => {
     ["details shown in full", yaml("details: show"), { ...DEFAULTS, details: "show" }],
     ["replies from mapped members", yaml("replies: mapped"), { ...DEFAULTS, replies: "mapped" }],
     ["replies from anyone", yaml("replies: anyone"), { ...DEFAULTS, replies: "anyone" }],
+    [
+      "every announcement",
+      yaml("announce: [merged, closed, ready_for_review]"),
+      { ...DEFAULTS, announce: ["merged", "closed", "ready_for_review"] },
+    ],
+    ["merges only", yaml("announce:", "  - merged"), { ...DEFAULTS, announce: ["merged"] }],
+    ["no announcements", yaml("announce: []"), DEFAULTS],
     ["an empty file", "", DEFAULTS],
     ["only comments", yaml("# threadline settings", "# none yet"), DEFAULTS],
     ["a channel ID", yaml("channel: C0123456789"), { ...DEFAULTS, channel: "C0123456789" }],
@@ -123,6 +131,16 @@ describe("configSchema", () => {
       `${prefix} line 1: replies: "yes" is not one of off, mapped or anyone`,
     ],
     [
+      "an announcement threadline does not make",
+      yaml("announce: [merged, opened]"),
+      `${prefix} line 1: announce[1]: "opened" is not one of merged, closed or ready_for_review`,
+    ],
+    [
+      "announce as a flag",
+      yaml("announce: true"),
+      `${prefix} line 1: announce: expected a list, found true`,
+    ],
+    [
       "a misspelt top-level field",
       yaml("rotes: []"),
       `${prefix} line 1: rotes: unknown field \`rotes\`; did you mean \`routes\`?`,
@@ -130,7 +148,7 @@ describe("configSchema", () => {
     [
       "an unknown field with nothing close",
       yaml("colour: blue"),
-      `${prefix} line 1: colour: unknown field \`colour\`; the fields here are \`channel\`, \`events\`, \`routes\`, \`ignore\`, \`threads\`, \`broadcast\`, \`deleted\`, \`details\`, \`mentions\` or \`replies\``,
+      `${prefix} line 1: colour: unknown field \`colour\`; the fields here are \`channel\`, \`events\`, \`routes\`, \`ignore\`, \`threads\`, \`broadcast\`, \`deleted\`, \`details\`, \`mentions\`, \`replies\` or \`announce\``,
     ],
     [
       "a field people call by another name",

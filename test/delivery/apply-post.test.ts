@@ -7,9 +7,26 @@
 import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import { applyPost, type Applied } from "../../src/delivery/apply-post.js";
 import { fingerprintOf } from "../../src/delivery/decide-group-change.js";
-import { orderKeyOf, threadKeyOf } from "../../src/delivery/outgoing-post.js";
-import type { ConversationContent, PostContent } from "../../src/delivery/post-content.js";
-import { rememberPullRequestState } from "../../src/delivery/pull-request-state.js";
+import { shownParentOf } from "../../src/delivery/decide-parent-change.js";
+import {
+  CARD_ORDER_KEY,
+  CARD_PART,
+  cardGroupKeyOf,
+  orderKeyOf,
+  threadKeyOf,
+} from "../../src/delivery/outgoing-post.js";
+import type {
+  AnnouncementContent,
+  ConversationContent,
+  PostContent,
+} from "../../src/delivery/post-content.js";
+import {
+  readPullRequestState,
+  rememberPullRequestCard,
+  rememberPullRequestState,
+} from "../../src/delivery/pull-request-state.js";
+import type { CardFact, PullRequestCard } from "../../src/events/pull-request-card.js";
+import { renderAnnouncement } from "../../src/render/render-announcement.js";
 import type { ConversationEvent, PullRequestUpdate } from "../../src/events/conversation-event.js";
 import { renderMessage } from "../../src/render/render-message.js";
 import { renderParent } from "../../src/render/render-parent.js";
@@ -86,11 +103,11 @@ let deliveries = 0;
 async function queue(content: PostContent): Promise<OutboxRow> {
   const deliveryId = `delivery-${(deliveries += 1)}`;
   let keys: { threadKey: string; orderKey: string; groupKey?: string };
-  if (content.type === "parent") {
-    const { repository, pullRequest } = content.update;
+  if (content.type === "parent" || content.type === "announcement") {
+    const { repository, pullRequest } = content.update!;
     keys = {
       threadKey: threadKeyOf(repository.fullName, pullRequest.number),
-      orderKey: orderKeyOf(content.update.updatedAt),
+      orderKey: orderKeyOf(content.update!.updatedAt),
     };
   } else {
     const { event } = content;
@@ -172,10 +189,14 @@ describe("a comment", () => {
       what: "posted",
     });
     expect(slackCalls).toEqual([`post → ${PARENT_TS}`, `reply to ${PARENT_TS} → ${REPLY_TS}`]);
+    // The parent's record says which card it shows; the card is kept for later edits.
     expect(await store.conversations.getThread(CHANNEL, PR1)).toEqual({
       parentTs: PARENT_TS,
-      shownUpdatedAt: comment.createdAt,
+      shownUpdatedAt: shownParentOf({ message: parent, updatedAt: comment.createdAt }),
     });
+    expect(await readPullRequestState(store.conversations, PR1)).toEqual(
+      pullRequestSeenBy(comment),
+    );
     expect(await store.conversations.getMessage(CHANNEL, `comment:${comment.id}`)).toEqual({
       ts: REPLY_TS,
       threadTs: PARENT_TS,
@@ -517,14 +538,14 @@ describe("the pull request's parent message", () => {
     });
     expect(await store.conversations.getThread(CHANNEL, PR2)).toEqual({
       parentTs: PARENT_TS,
-      shownUpdatedAt: "2019-05-15T15:30:00Z",
+      shownUpdatedAt: shownParentOf({ message: renderParent(merged), updatedAt: merged.updatedAt }),
     });
 
     const older = pullRequestNews({ updatedAt: "2019-05-15T15:25:00Z", draft: true });
     const nothing = {
       posted: { channel: CHANNEL, ts: PARENT_TS },
       what: "nothing",
-      reason: "the parent shows this state of the pull request or a newer one",
+      reason: "the parent shows this card already",
     };
     expect(await apply(await queueNews(older))).toEqual(nothing);
     expect(await apply(await queueNews(merged))).toEqual(nothing);
@@ -550,7 +571,7 @@ describe("the pull request's parent message", () => {
     await apply(await queue(conversation(comment)));
     expect(await store.conversations.getThread(CHANNEL, PR1)).toEqual({
       parentTs: PARENT_TS,
-      shownUpdatedAt: "2019-05-15T15:30:00Z",
+      shownUpdatedAt: shownParentOf({ message: renderParent(merged), updatedAt: merged.updatedAt }),
     });
   });
 
@@ -584,7 +605,147 @@ describe("the pull request's parent message", () => {
     ]);
     expect(await store.conversations.getThread(CHANNEL, PR1)).toEqual({
       parentTs: PARENT_TS,
-      shownUpdatedAt: "2019-05-15T15:30:00Z",
+      shownUpdatedAt: shownParentOf({ message: renderParent(merged), updatedAt: merged.updatedAt }),
     });
+  });
+});
+
+describe("the pull request's card", () => {
+  const opened = pullRequestNews({ updatedAt: "2019-05-15T15:20:33Z" });
+  const approval = (reviewer: string, at: string, reviewId: number): CardFact => ({
+    verdict: { reviewer, reviewId, verdict: "approved", at },
+  });
+  const lintFailed: CardFact = {
+    check: {
+      sha: opened.pullRequest.headSha!,
+      key: "run:1/lint",
+      name: "lint",
+      outcome: "failed",
+      url: "https://github.com/Codertocat/Hello-World/runs/1",
+      at: "2019-05-15T15:25:00Z",
+      id: 1,
+    },
+  };
+
+  /** A card fact as the handler takes it: merged into the kept card, then a card post queued. */
+  async function queueCard(fact: CardFact): Promise<OutboxRow> {
+    await rememberPullRequestCard(store.conversations, PR2, fact);
+    const deliveryId = `delivery-${(deliveries += 1)}`;
+    await store.intake.enqueue(
+      { deliveryId, event: "test", receivedAt: NOW },
+      [
+        {
+          channel: CHANNEL,
+          content: { type: "parent", replies: "off" },
+          threadKey: PR2,
+          orderKey: CARD_ORDER_KEY,
+          groupKey: cardGroupKeyOf(PR2),
+          part: CARD_PART,
+        },
+      ],
+      NOW,
+    );
+    const rows = await store.operations.list({ limit: 100 });
+    return rows.find((row) => row.delivery_id === `${deliveryId}/card`)!;
+  }
+
+  async function parentShows(card: PullRequestCard): Promise<void> {
+    await store.conversations.saveThread(CHANNEL, PR2, {
+      parentTs: PARENT_TS,
+      shownUpdatedAt: shownParentOf({ message: renderParent(card), updatedAt: card.updatedAt }),
+    });
+  }
+
+  test("five posts queued: one edit, showing every fact, answers them all", async () => {
+    await rememberPullRequestCard(store.conversations, PR2, { update: opened });
+    await parentShows((await readPullRequestState(store.conversations, PR2))!);
+    const rows = [
+      await queueCard(approval("alice", "2019-05-15T15:21:00Z", 1)),
+      await queueCard(approval("bob", "2019-05-15T15:22:00Z", 2)),
+      await queueCard(lintFailed),
+      await queueCard({
+        update: pullRequestNews({ updatedAt: "2019-05-15T15:30:00Z", title: "Renamed" }),
+      }),
+      await queueCard(approval("carol", "2019-05-15T15:23:00Z", 3)),
+    ];
+    const newest = (await readPullRequestState(store.conversations, PR2))!;
+    expect(renderParent(newest).blocks).toHaveLength(5);
+    expectUpdate(CHANNEL, PARENT_TS, renderParent(newest));
+
+    expect(await apply(rows[0]!)).toEqual({
+      posted: { channel: CHANNEL, ts: PARENT_TS },
+      what: "parent updated",
+    });
+    expect(slackCalls).toEqual([`update ${PARENT_TS}`]);
+    // The others were answered by that edit: nothing is left to send.
+    const statuses = await store.operations.list({ limit: 100 });
+    expect(statuses.filter((row) => row.id !== rows[0]!.id).map((row) => row.status)).toEqual([
+      "sent",
+      "sent",
+      "sent",
+      "sent",
+    ]);
+    expect(await store.queue.findDue(NOW + 60_000, 10)).toEqual([]);
+  });
+
+  test("a post whose card Slack shows already: no call; a fact that changes nothing shown: no call", async () => {
+    await rememberPullRequestCard(store.conversations, PR2, { update: opened });
+    const row = await queueCard(approval("alice", "2019-05-15T15:21:00Z", 1));
+    await parentShows((await readPullRequestState(store.conversations, PR2))!);
+    expect(await apply(row)).toEqual({
+      posted: { channel: CHANNEL, ts: PARENT_TS },
+      what: "nothing",
+      reason: "the parent shows this card already",
+    });
+    // The same approval delivered again, and an older title: the card stays as it is.
+    const again = await queueCard(approval("alice", "2019-05-15T15:21:00Z", 1));
+    expect((await apply(again)).what).toBe("nothing");
+    const older = await queueCard({
+      update: pullRequestNews({ updatedAt: "2019-05-15T15:10:00Z", title: "Older" }),
+    });
+    expect((await apply(older)).what).toBe("nothing");
+    expect(slackCalls).toEqual([]);
+  });
+
+  test("merged, with `announce: [merged]`: one reply in the thread, once", async () => {
+    const merged = pullRequestNews({
+      updatedAt: "2019-05-15T15:30:00Z",
+      state: "closed",
+      merged: true,
+    });
+    await parentShows(merged);
+    const announcement: AnnouncementContent = {
+      type: "announcement",
+      update: merged,
+      what: "merged",
+      by: "octocat",
+    };
+    const message = renderAnnouncement(merged, "merged", "octocat");
+    expect(message.text).toBe(`${PR2} was merged by octocat`);
+    expectPost({ channel: CHANNEL, message, threadTs: PARENT_TS, ts: REPLY_TS });
+    expect(await apply(await queue(announcement))).toEqual({
+      posted: { channel: CHANNEL, ts: REPLY_TS },
+      what: "announced",
+    });
+    // GitHub sent the same news twice (two deliveries): announced once.
+    expect(await apply(await queue(announcement))).toEqual({
+      posted: { channel: CHANNEL, ts: REPLY_TS },
+      what: "nothing",
+      reason: "announced in the thread already",
+    });
+    expect(slackCalls).toEqual([`reply to ${PARENT_TS} → ${REPLY_TS}`]);
+  });
+
+  test("an announcement where the pull request has no thread: nothing", async () => {
+    const merged = pullRequestNews({
+      updatedAt: "2019-05-15T15:30:00Z",
+      state: "closed",
+      merged: true,
+    });
+    expect(
+      await apply(
+        await queue({ type: "announcement", update: merged, what: "merged", by: "octocat" }),
+      ),
+    ).toEqual({ what: "nothing", reason: "no thread for this pull request here" });
   });
 });

@@ -19,12 +19,13 @@ describe("the Slack app manifest", () => {
     expect(read("slack-app-manifest.yml")).toMatch(/^\s*# - chat:write\.public$/m);
   });
 
-  test("reads only what answering from Slack needs: channel messages and who wrote them", () => {
+  test("reads only what answering from Slack needs (channel messages, who wrote them) and its command", () => {
     expect(manifest.oauth_config.scopes.bot).toEqual([
       "chat:write",
       "channels:history",
       "groups:history",
       "users:read",
+      "commands",
     ]);
     expect(manifest.settings.event_subscriptions.bot_events).toEqual([
       "message.channels",
@@ -53,15 +54,20 @@ describe("docker compose", () => {
     expect(app.PGPASSWORD).toBe("${POSTGRES_PASSWORD}");
   });
 
-  test("the proxy passes POST /api/github/webhooks and /api/slack/events, and nothing else", () => {
+  test("the proxy passes the webhook, Slack's events and command, GitHub's OAuth callback, and nothing else", () => {
     const nginx = read("deploy/nginx.conf");
     // Each location block runs to the next one; only the webhook's passes anything on.
     const blocks = nginx.split(/^\s*location /m).slice(1);
     const proxied = blocks
       .filter((block) => block.includes("proxy_pass"))
       .map((block) => block.slice(0, block.indexOf("{")).trim());
-    expect(proxied).toEqual(["= /api/github/webhooks", "= /api/slack/events"]);
-    expect(nginx.match(/proxy_pass/g)).toHaveLength(2);
+    expect(proxied).toEqual([
+      "= /api/github/webhooks",
+      "= /api/slack/events",
+      "= /api/slack/commands",
+      "= /api/github/oauth/callback",
+    ]);
+    expect(nginx.match(/proxy_pass/g)).toHaveLength(4);
     expect(nginx).toMatch(/location \/ \{\s*return 404;\s*\}/);
   });
 });

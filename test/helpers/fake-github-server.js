@@ -8,6 +8,15 @@
  * It answers what the App calls, as GitHub does: the installation token exchange (to an App JWT
  * only), `.github/threadline.yml` (raw or as a contents object; to the installation's token only),
  * the App's webhook delivery log (paginated by cursor, newest first) and redelivery requests.
+ *
+ * And GitHub's user authorization of the App (with `oauth` options), at the host's root as on
+ * GitHub Enterprise Server (the API is under `/api/v3`, OAuth is not): the authorize page (a
+ * browser signed in with `signIn` who already authorized the App is sent straight back, as GitHub
+ * does; anyone else gets a page), `POST /login/oauth/access_token` (client id and secret checked,
+ * codes single-use and good for ten minutes, refresh tokens that rotate: the refresh token used
+ * and the access token issued with it stop working; refusals as HTTP 200 with `error`, as GitHub
+ * answers them), `GET /user`, and comments written with a user access token, by that user. An
+ * expired or revoked user token is answered 401 "Bad credentials".
  * Refusals carry GitHub's bodies (`message`, `documentation_url`, `status`). A request for anything
  * else is recorded as unexpected and answered GitHub's 404; a test ends by asserting that list is
  * empty.
@@ -15,7 +24,7 @@
  * JavaScript with JSDoc types, because `node` runs the bench and the picture script as they are;
  * `npm run typecheck` checks this file (tsconfig.json's `checkJs`) and the tests see its types.
  */
-import { createHash, verify } from "node:crypto";
+import { createHash, randomBytes, verify } from "node:crypto";
 import { createServer } from "node:http";
 
 /**
@@ -38,7 +47,10 @@ import { createServer } from "node:http";
  *   | "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
  *   | "GET /repos/{owner}/{repo}/issues/{issue_number}/comments"
  *   | "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"
- *   | "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"} GitHubRoute
+ *   | "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+ *   | "GET /user"
+ *   | "GET /login/oauth/authorize"
+ *   | "POST /login/oauth/access_token"} GitHubRoute
  */
 
 /**
@@ -68,6 +80,32 @@ import { createServer } from "node:http";
  * @property {Record<string, string>} [permissions] What installation tokens may do; app.yml's
  *   permissions when unset. Comments are written only with `pull_requests` or `issues` at `write`.
  * @property {number} [installationId] The installation `GET /repos/{owner}/{repo}/installation` names.
+ * @property {FakeOAuthOptions} [oauth] The App's OAuth client: without it, the OAuth endpoints
+ *   refuse every client (`incorrect_client_credentials`).
+ */
+
+/**
+ * @typedef {object} FakeOAuthOptions
+ * @property {string} clientId
+ * @property {string} clientSecret
+ * @property {string} [callbackUrl] The App's registered Callback URL; a `redirect_uri` must match it.
+ * @property {number} [accessTokenSeconds] `expires_in` of user access tokens; GitHub's 28800 (8 hours).
+ * @property {number} [refreshTokenSeconds] `refresh_token_expires_in`; GitHub's 15897600 (6 months).
+ */
+
+/**
+ * A GitHub user who can authorize the App.
+ * @typedef {object} FakeUser
+ * @property {string} login
+ * @property {number} id
+ */
+
+/**
+ * One call of `POST /login/oauth/access_token`, as the fake answered it.
+ * @typedef {object} OAuthExchange
+ * @property {"authorization_code" | "refresh_token"} grant
+ * @property {string} [error] GitHub's `error`, when refused.
+ * @property {string} [login] Whose tokens were issued, when not refused.
  */
 
 /**
@@ -79,6 +117,7 @@ import { createServer } from "node:http";
  * @property {string} body
  * @property {string} created_at
  * @property {string} updated_at
+ * @property {FakeUser | undefined} author The user whose access token wrote it; undefined: the App.
  */
 
 /**
@@ -97,6 +136,22 @@ import { createServer } from "node:http";
  * @property {(hold: boolean) => void} holdWrites While on, a comment is created as GitHub creates it
  *   but its answer is held until `holdWrites(false)` (or the App hangs up): an answer a crash loses.
  * @property {() => number} heldWrites Writes whose answer is being held now.
+ * @property {(login: string, id?: number) => FakeUser} addUser A GitHub user who can authorize the App.
+ * @property {(login: string) => void} signIn The browser that opens the authorize page is signed
+ *   in as `login`, who has authorized the App before: GitHub redirects at once, with a code.
+ * @property {(login: string, redirectUri?: string) => string} issueCode A code for `login`, as the
+ *   authorize page would give it (a test may skip the page).
+ * @property {(login: string) => void} revoke `login` revokes the App's authorization on GitHub:
+ *   every token of theirs stops working.
+ * @property {(login: string, repository: string) => void} hideFrom `login` has no access to
+ *   `repository` (`owner/repo`): their token is answered 404 there, as GitHub hides a private
+ *   repository from someone who may not see it.
+ * @property {(seconds: number) => void} setAccessTokenSeconds `expires_in` of user access tokens issued from now on.
+ * @property {(token: string) => void} expireAccessToken Makes a user access token expire now.
+ * @property {OAuthExchange[]} oauthExchanges Every call of `POST /login/oauth/access_token`, in order.
+ * @property {() => string[]} issuedTokens Every user access and refresh token issued so far, in order (for
+ *   tests asserting none reaches a log).
+ * @property {() => string[]} issuedCodes Every authorization code issued so far.
  * @property {() => Promise<void>} close
  */
 
@@ -111,6 +166,7 @@ const PERMISSIONS = { pull_requests: "read", single_file: "read", metadata: "rea
 
 /** @type {Array<[RegExp, "GET" | "POST" | "PATCH" | "DELETE", GitHubRoute]>} */
 const ROUTES = [
+  [/^\/user$/, "GET", "GET /user"],
   [
     /^\/app\/installations\/(\d+)\/access_tokens$/,
     "POST",
@@ -172,7 +228,38 @@ const DOCUMENTATION = {
     "https://docs.github.com/rest/issues/comments#update-an-issue-comment",
   "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}":
     "https://docs.github.com/rest/issues/comments#delete-an-issue-comment",
+  "GET /user": "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+  "GET /login/oauth/authorize":
+    "https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app",
+  "POST /login/oauth/access_token":
+    "https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app",
 };
+
+/**
+ * The OAuth errors GitHub answers (HTTP 200), with its descriptions: "Troubleshooting OAuth app
+ * access token request errors" and "Refreshing user access tokens".
+ */
+const OAUTH_ERRORS = {
+  incorrect_client_credentials: "The client_id and/or client_secret passed are incorrect.",
+  redirect_uri_mismatch:
+    "The redirect_uri MUST match the registered callback URL for this application.",
+  bad_verification_code: "The code passed is incorrect or expired.",
+  bad_refresh_token: "The refresh token passed is incorrect or expired.",
+  unsupported_grant_type: "The grant type is not supported.",
+};
+
+/** GitHub's lifetimes: user access tokens 8 hours, refresh tokens 6 months, codes 10 minutes. */
+const ACCESS_TOKEN_SECONDS = 28_800;
+const REFRESH_TOKEN_SECONDS = 15_897_600;
+const CODE_MS = 10 * 60_000;
+
+/**
+ * A random token with GitHub's prefix (`ghu_` user access, `ghr_` refresh) and length.
+ * @param {string} prefix
+ * @param {number} length
+ */
+const randomToken = (prefix, length) =>
+  `${prefix}${randomBytes(length).toString("base64url").replace(/[-_]/g, "x").slice(0, length)}`;
 
 /**
  * GitHub's error body.
@@ -282,12 +369,239 @@ export async function startFakeGitHubServer(configs = {}, options = {}) {
   const failing = [];
   let nextCommentId = 2_000_000_001;
   let holding = false;
+
+  /** @type {Map<string, FakeUser>} */
+  const users = new Map();
+  let nextUserId = 583_231;
+  /** @type {string | undefined} */
+  let signedIn;
+  /** @type {Map<string, { login: string; redirectUri: string | undefined; expiresAt: number }>} */
+  const codes = new Map();
+  /** @type {Map<string, { login: string; expiresAt: number }>} */
+  const accessTokens = new Map();
+  /** @type {Map<string, { login: string; expiresAt: number; accessToken: string }>} */
+  const refreshTokens = new Map();
+  /** @type {string[]} */
+  const issued = [];
+  /** `login owner/repo` pairs hidden from that user. @type {Set<string>} */
+  const hidden = new Set();
+  /** @type {string[]} */
+  const issuedCodes = [];
+  /** @type {OAuthExchange[]} */
+  const oauthExchanges = [];
+  let accessTokenSeconds = options.oauth?.accessTokenSeconds ?? ACCESS_TOKEN_SECONDS;
+
+  /** @param {string} login @param {number} [id] */
+  const addUser = (login, id) => {
+    const user = { login, id: id ?? nextUserId++ };
+    users.set(login, user);
+    return user;
+  };
+
+  /** @param {string} login @param {string | undefined} redirectUri */
+  const issueCode = (login, redirectUri) => {
+    if (!users.has(login)) addUser(login);
+    const code = randomBytes(10).toString("hex");
+    issuedCodes.push(code);
+    codes.set(code, { login, redirectUri, expiresAt: Date.now() + CODE_MS });
+    return code;
+  };
+
+  /** A fresh token pair for `login`, as the token endpoint answers it. @param {string} login */
+  const issueTokens = (login) => {
+    const accessToken = randomToken("ghu_", 36);
+    const refreshToken = randomToken("ghr_", 76);
+    const now = Date.now();
+    accessTokens.set(accessToken, { login, expiresAt: now + accessTokenSeconds * 1000 });
+    refreshTokens.set(refreshToken, {
+      login,
+      expiresAt: now + (options.oauth?.refreshTokenSeconds ?? REFRESH_TOKEN_SECONDS) * 1000,
+      accessToken,
+    });
+    issued.push(accessToken, refreshToken);
+    return {
+      access_token: accessToken,
+      expires_in: accessTokenSeconds,
+      refresh_token: refreshToken,
+      refresh_token_expires_in: options.oauth?.refreshTokenSeconds ?? REFRESH_TOKEN_SECONDS,
+      scope: "",
+      token_type: "bearer",
+    };
+  };
+
+  /**
+   * The user a request's `Authorization` carries a live user access token of, if it does.
+   * @param {string | undefined} authorization
+   * @returns {FakeUser | "expired" | undefined}
+   */
+  const userOf = (authorization) => {
+    const token = /^(token|bearer) (\S+)$/i.exec(authorization ?? "")?.[2];
+    if (!token?.startsWith("ghu_")) return undefined;
+    const known = accessTokens.get(token);
+    if (!known) return "expired";
+    if (known.expiresAt <= Date.now()) return "expired";
+    return users.get(known.login);
+  };
   /** @type {Set<() => void>} */
   const held = new Set();
+
+  /**
+   * GitHub's OAuth endpoints, at the host's root.
+   * @param {IncomingMessage} request
+   * @param {import("node:http").ServerResponse} response
+   * @param {URL} url
+   * @param {string} text
+   */
+  function answerOAuth(request, response, url, text) {
+    /** @type {GitHubRoute | undefined} */
+    const route =
+      request.method === "GET" && url.pathname === "/login/oauth/authorize"
+        ? "GET /login/oauth/authorize"
+        : request.method === "POST" && url.pathname === "/login/oauth/access_token"
+          ? "POST /login/oauth/access_token"
+          : undefined;
+    /** @type {GitHubRequest} */
+    const received = {
+      method: request.method ?? "",
+      url: request.url ?? "/",
+      authorization: request.headers.authorization,
+      route,
+    };
+    requests.push(received);
+    if (route === undefined) {
+      unexpected.push(received);
+      options.onUnexpected?.(received);
+      received.status = 404;
+      response.writeHead(404, { "content-type": "text/html; charset=utf-8" }).end("Not Found");
+      return undefined;
+    }
+    if (route === "GET /login/oauth/authorize") return authorizePage(received, response, url);
+
+    // Parameters as query parameters (as GitHub documents them), or a form or JSON body.
+    /** @type {Record<string, string>} */
+    const fields = Object.fromEntries(url.searchParams);
+    const contentType = request.headers["content-type"] ?? "";
+    if (contentType.includes("application/json")) {
+      try {
+        Object.assign(fields, JSON.parse(text || "{}"));
+      } catch {
+        // GitHub reads nothing from a body it cannot parse.
+      }
+    } else {
+      Object.assign(fields, Object.fromEntries(new URLSearchParams(text)));
+    }
+    const wantsJson = (request.headers.accept ?? "").includes("application/json");
+    /** @param {Record<string, unknown>} body */
+    const answer = (body) => {
+      received.status = 200;
+      if (wantsJson) {
+        response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+        response.end(JSON.stringify(body));
+      } else {
+        response.writeHead(200, {
+          "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+        });
+        response.end(
+          new URLSearchParams(
+            Object.fromEntries(Object.entries(body).map(([key, value]) => [key, String(value)])),
+          ).toString(),
+        );
+      }
+      return undefined;
+    };
+    const grant = fields.grant_type === "refresh_token" ? "refresh_token" : "authorization_code";
+    /** @param {keyof typeof OAUTH_ERRORS} error */
+    const refuse = (error) => {
+      oauthExchanges.push({ grant, error });
+      return answer({
+        error,
+        error_description: OAUTH_ERRORS[error],
+        error_uri: `https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#${error.replaceAll("_", "-")}`,
+      });
+    };
+    if (
+      !options.oauth ||
+      fields.client_id !== options.oauth.clientId ||
+      fields.client_secret !== options.oauth.clientSecret
+    ) {
+      return refuse("incorrect_client_credentials");
+    }
+    if (fields.grant_type !== undefined && fields.grant_type !== "refresh_token") {
+      if (fields.grant_type !== "authorization_code") return refuse("unsupported_grant_type");
+    }
+    if (grant === "refresh_token") {
+      const known = refreshTokens.get(fields.refresh_token ?? "");
+      if (!known || known.expiresAt <= Date.now()) return refuse("bad_refresh_token");
+      // Once used, the refresh token and the access token issued with it stop working.
+      refreshTokens.delete(fields.refresh_token ?? "");
+      accessTokens.delete(known.accessToken);
+      oauthExchanges.push({ grant, login: known.login });
+      return answer(issueTokens(known.login));
+    }
+    const code = codes.get(fields.code ?? "");
+    if (!code || code.expiresAt <= Date.now()) return refuse("bad_verification_code");
+    // The redirect URI must be the one the person was sent back to (the registered one).
+    const expected = code.redirectUri ?? options.oauth.callbackUrl;
+    if (
+      fields.redirect_uri !== undefined &&
+      expected !== undefined &&
+      fields.redirect_uri !== expected
+    ) {
+      return refuse("redirect_uri_mismatch");
+    }
+    // A code works once.
+    codes.delete(fields.code ?? "");
+    oauthExchanges.push({ grant, login: code.login });
+    return answer(issueTokens(code.login));
+  }
+
+  /**
+   * `GET /login/oauth/authorize`: a signed-in user who authorized the App before is sent straight
+   * back to the redirect URI with a code and the state; anyone else sees GitHub's page.
+   * @param {GitHubRequest} received
+   * @param {import("node:http").ServerResponse} response
+   * @param {URL} url
+   */
+  function authorizePage(received, response, url) {
+    const clientId = url.searchParams.get("client_id");
+    const redirectUri = url.searchParams.get("redirect_uri") ?? options.oauth?.callbackUrl;
+    const state = url.searchParams.get("state");
+    if (!options.oauth || clientId !== options.oauth.clientId || redirectUri === undefined) {
+      received.status = 404;
+      response.writeHead(404, { "content-type": "text/html; charset=utf-8" }).end("Not Found");
+      return undefined;
+    }
+    if (options.oauth.callbackUrl !== undefined && redirectUri !== options.oauth.callbackUrl) {
+      // GitHub sends the person to the registered Callback URL with the error.
+      const back = new URL(options.oauth.callbackUrl);
+      back.searchParams.set("error", "redirect_uri_mismatch");
+      back.searchParams.set("error_description", OAUTH_ERRORS.redirect_uri_mismatch);
+      if (state !== null) back.searchParams.set("state", state);
+      received.status = 302;
+      response.writeHead(302, { location: back.toString() }).end();
+      return undefined;
+    }
+    if (signedIn === undefined) {
+      received.status = 200;
+      response
+        .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+        .end("<!doctype html><title>Sign in to GitHub</title><h1>Sign in to GitHub</h1>");
+      return undefined;
+    }
+    const back = new URL(redirectUri);
+    back.searchParams.set("code", issueCode(signedIn, redirectUri));
+    if (state !== null) back.searchParams.set("state", state);
+    received.status = 302;
+    response.writeHead(302, { location: back.toString() }).end();
+    return undefined;
+  }
 
   const server = createServer(async (request, response) => {
     const text = await readText(request);
     const url = new URL(request.url ?? "/", "http://fake-github");
+    if (url.pathname.startsWith("/login/oauth/")) {
+      return answerOAuth(request, response, url, text);
+    }
     const path = url.pathname.startsWith("/api/v3/") ? url.pathname.slice("/api/v3".length) : "";
     const found = ROUTES.map(([pattern, method, route]) => {
       const match = request.method === method ? pattern.exec(path) : null;
@@ -325,7 +639,21 @@ export async function startFakeGitHubServer(configs = {}, options = {}) {
     const { route, params } = found;
     const [first = "", second = "", third = ""] = params;
 
-    if (route.includes("/repos/") && route !== "GET /repos/{owner}/{repo}/installation") {
+    /** The user whose access token made the request; undefined for the App's tokens. */
+    let user;
+    const commentRoute =
+      route.startsWith("POST /repos/{owner}/{repo}/issues") ||
+      route.startsWith("GET /repos/{owner}/{repo}/issues") ||
+      route.startsWith("PATCH /repos/{owner}/{repo}/issues") ||
+      route.startsWith("DELETE /repos/{owner}/{repo}/issues");
+    if (route === "GET /user" || (commentRoute && !isInstallationToken(received.authorization))) {
+      const found = userOf(received.authorization);
+      if (found === undefined || found === "expired") {
+        return json(401, errorBody(401, "Bad credentials", "https://docs.github.com/rest"));
+      }
+      user = found;
+      if (commentRoute && hidden.has(`${found.login} ${first}/${second}`)) return notFound();
+    } else if (route.includes("/repos/") && route !== "GET /repos/{owner}/{repo}/installation") {
       if (!isInstallationToken(received.authorization)) {
         return json(401, errorBody(401, "Bad credentials"));
       }
@@ -335,6 +663,14 @@ export async function startFakeGitHubServer(configs = {}, options = {}) {
     }
 
     switch (route) {
+      case "GET /user":
+        return json(200, userObject(/** @type {FakeUser} */ (user)));
+
+      case "GET /login/oauth/authorize":
+      case "POST /login/oauth/access_token":
+        // Answered at the host's root (answerOAuth), never under /api/v3.
+        return notFound();
+
       case "POST /app/installations/{installation_id}/access_tokens":
         return json(201, {
           token: INSTALLATION_TOKEN,
@@ -449,6 +785,7 @@ export async function startFakeGitHubServer(configs = {}, options = {}) {
             body: args.body,
             created_at: at,
             updated_at: at,
+            author: user,
           };
           comments.set(comment.id, comment);
           if (holding) {
@@ -466,6 +803,13 @@ export async function startFakeGitHubServer(configs = {}, options = {}) {
         }
         const comment = comments.get(Number(third));
         if (!comment || comment.repository !== repository) return notFound();
+        // A person's token changes their own comments only (the App's changes any it may write).
+        if (user && comment.author?.id !== user.id) {
+          return json(
+            403,
+            errorBody(403, "Resource not accessible by integration", DOCUMENTATION[route]),
+          );
+        }
         if (route.startsWith("DELETE")) {
           comments.delete(comment.id);
           received.status = 204;
@@ -516,6 +860,32 @@ export async function startFakeGitHubServer(configs = {}, options = {}) {
       }
     },
     heldWrites: () => held.size,
+    addUser,
+    signIn(login) {
+      if (!users.has(login)) addUser(login);
+      signedIn = login;
+    },
+    issueCode: (login, redirectUri) => issueCode(login, redirectUri),
+    revoke(login) {
+      for (const [token, known] of accessTokens)
+        if (known.login === login) accessTokens.delete(token);
+      for (const [token, known] of refreshTokens) {
+        if (known.login === login) refreshTokens.delete(token);
+      }
+    },
+    hideFrom(login, repository) {
+      hidden.add(`${login} ${repository}`);
+    },
+    setAccessTokenSeconds(seconds) {
+      accessTokenSeconds = seconds;
+    },
+    expireAccessToken(token) {
+      const known = accessTokens.get(token);
+      if (known) known.expiresAt = Date.now();
+    },
+    oauthExchanges,
+    issuedTokens: () => [...issued],
+    issuedCodes: () => [...issuedCodes],
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -550,7 +920,7 @@ function contentsObject(repositoryUrl, text) {
 }
 
 /**
- * A comment as GitHub returns it, written by the App's bot user.
+ * A comment as GitHub returns it, written by the App's bot user or by the person whose token wrote it.
  * @param {string} apiUrl
  * @param {FakeComment} comment
  */
@@ -563,10 +933,28 @@ function commentObject(apiUrl, comment) {
     html_url: `https://github.com/${owner}/${repo}/pull/${comment.issue}#issuecomment-${comment.id}`,
     issue_url: `${apiUrl}/repos/${comment.repository}/issues/${comment.issue}`,
     body: comment.body,
-    user: { login: "threadline[bot]", type: "Bot" },
-    author_association: "NONE",
+    user: comment.author
+      ? { login: comment.author.login, id: comment.author.id, type: "User" }
+      : { login: "threadline[bot]", id: 41898282, type: "Bot" },
+    author_association: comment.author ? "MEMBER" : "NONE",
     created_at: comment.created_at,
     updated_at: comment.updated_at,
+  };
+}
+
+/**
+ * `GET /user` for a user access token, trimmed from GitHub's answer.
+ * @param {FakeUser} user
+ */
+function userObject(user) {
+  return {
+    login: user.login,
+    id: user.id,
+    node_id: `U_${user.id}`,
+    html_url: `https://github.com/${user.login}`,
+    type: "User",
+    site_admin: false,
+    name: null,
   };
 }
 

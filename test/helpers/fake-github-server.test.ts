@@ -264,3 +264,59 @@ describe("the App's webhook delivery log", () => {
     expect(fake.redeliveries).toEqual([7]);
   });
 });
+
+describe("comments written with a person's user access token", () => {
+  const OAUTH = { clientId: "Iv23liFAKE", clientSecret: "fake-client-secret-0123456789" };
+
+  /** A user access token for `login`, through the token endpoint as GitHub issues it. */
+  async function userToken(fake: FakeGitHubServer, login: string): Promise<string> {
+    const response = await fetch(`http://${fake.host}/login/oauth/access_token`, {
+      method: "POST",
+      headers: { accept: "application/json", "content-type": "application/json" },
+      body: JSON.stringify({
+        client_id: OAUTH.clientId,
+        client_secret: OAUTH.clientSecret,
+        code: fake.issueCode(login),
+      }),
+    });
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  test("are theirs on GitHub; their token changes only their own, the App's any", async () => {
+    const fake = await start(
+      { "octo-org/repo": YAML },
+      { oauth: OAUTH, permissions: { metadata: "read", issues: "write" } },
+    );
+    fake.addUser("Codertocat", 21031067);
+    const asPerson = new QuietOctokit({
+      auth: { token: await userToken(fake, "Codertocat") },
+      baseUrl: fake.apiUrl,
+    });
+    const asOther = new QuietOctokit({
+      auth: { token: await userToken(fake, "mallory") },
+      baseUrl: fake.apiUrl,
+    });
+    const asApp = await probot(fake).auth(1);
+    const where = { owner: "octo-org", repo: "repo" };
+
+    const { data: created } = await asPerson.rest.issues.createComment({
+      ...where,
+      issue_number: 1,
+      body: "mine",
+    });
+    expect(created.user).toMatchObject({ login: "Codertocat", id: 21031067, type: "User" });
+    await expect(
+      asOther.rest.issues.updateComment({ ...where, comment_id: created.id, body: "theirs" }),
+    ).rejects.toMatchObject({ status: 403 });
+    await asApp.rest.issues.updateComment({ ...where, comment_id: created.id, body: "edited" });
+    expect(fake.comments.get(created.id)).toMatchObject({
+      body: "edited",
+      author: { id: 21031067 },
+    });
+
+    fake.revoke("Codertocat");
+    await expect(
+      asPerson.rest.issues.deleteComment({ ...where, comment_id: created.id }),
+    ).rejects.toMatchObject({ status: 401, message: expect.stringContaining("Bad credentials") });
+  });
+});

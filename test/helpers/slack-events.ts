@@ -145,3 +145,56 @@ export async function sendSlackEvent(
   });
   return { status: response.status, body: await response.text() };
 }
+
+/** A slash command's form fields as Slack sends them (https://docs.slack.dev/interactivity/implementing-slash-commands). */
+export function slashCommand(
+  text: string,
+  user: string,
+  options: { command?: string; channel?: string; team?: string } = {},
+): Record<string, string> {
+  return {
+    token: "verification-token-unused",
+    team_id: options.team ?? SLACK_TEAM,
+    team_domain: "threadline-test",
+    channel_id: options.channel ?? "C0123456789",
+    channel_name: "pull-requests",
+    user_id: user,
+    user_name: "someone",
+    command: options.command ?? "/threadline",
+    text,
+    api_app_id: "A0THREADL1",
+    is_enterprise_install: "false",
+    response_url: `https://hooks.slack.com/commands/${SLACK_TEAM}/1234567890/abcdefABCDEF`,
+    trigger_id: "13345224609.738474920.8088930838d88f008e0",
+  };
+}
+
+/**
+ * POSTs a slash command to the App's `/api/slack/commands`, form-encoded and signed as Slack
+ * signs it; resolves with the status and, when the App answered JSON, its message.
+ */
+export async function sendSlackCommand(
+  appUrl: string,
+  secret: string,
+  fields: Record<string, string>,
+  options: Pick<SlackSendOptions, "secret" | "timestamp"> = {},
+): Promise<{ status: number; body: string; message?: { response_type?: string; text?: string } }> {
+  const body = new URLSearchParams(fields).toString();
+  const response = await fetch(`${appUrl}/api/slack/commands`, {
+    method: "POST",
+    headers: {
+      ...signSlackRequest(body, options.secret ?? secret, options.timestamp),
+      "content-type": "application/x-www-form-urlencoded",
+      "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+    },
+    body,
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text,
+    ...(response.headers.get("content-type")?.startsWith("application/json")
+      ? { message: JSON.parse(text) as { response_type?: string; text?: string } }
+      : {}),
+  };
+}

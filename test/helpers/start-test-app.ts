@@ -95,6 +95,8 @@ export async function startTestApp(
   const app = await startApp(settings, log, {
     Octokit: TestOctokit,
     pollIntervalMs: 20,
+    // Card edits go at once, as posts do with ORDER_WINDOW_MS=0; the coalescing tests set a wait.
+    cardWaitMs: 0,
     ...overrides,
     store,
   });

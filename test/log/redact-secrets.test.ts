@@ -19,6 +19,23 @@ describe("createSecretRedactor", () => {
     expect(redact(`oops: ${line}`)).toBe("oops: [redacted]");
   });
 
+  test.each([
+    ["a user access token", "ghu_16C7e42F292c6912E7710c838347Ae178B4a", "ghu_[redacted]"],
+    [
+      "a refresh token",
+      `ghr_${"1B4a2e77838347a7E420ce178F2E7c6912E1692".repeat(2)}`,
+      "ghr_[redacted]",
+    ],
+    ["an installation token", "ghs_16C7e42F292c6912E7710c838347Ae178B4a", "ghs_[redacted]"],
+    [
+      "a fine-grained personal token",
+      "github_pat_11ABCDEFG0123456789_abcdefghijklmnop",
+      "github_pat_[redacted]",
+    ],
+  ])("masks %s by its shape, though nobody named it a secret", (_name, token, expected) => {
+    expect(createSecretRedactor([])(`Bearer ${token} refused`)).toBe(`Bearer ${expected} refused`);
+  });
+
   test("leaves other text alone", () => {
     expect(redact("nothing to see")).toBe("nothing to see");
   });

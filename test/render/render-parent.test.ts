@@ -1,7 +1,14 @@
 import { describe, expect, test } from "@jest/globals";
 import type { PullRequestUpdate } from "../../src/events/conversation-event.js";
 import { normalizePullRequestUpdate } from "../../src/events/normalize.js";
-import { renderParent } from "../../src/render/render-parent.js";
+import type {
+  CheckOutcome,
+  CheckResult,
+  PullRequestCard,
+  ReviewerReviews,
+  Verdict,
+} from "../../src/events/pull-request-card.js";
+import { MAX_CARD_LINE, renderParent } from "../../src/render/render-parent.js";
 import { loadFixture } from "../fixtures/index.js";
 import { blockTexts, expectWithinSlackLimits } from "./slack-invariants.js";
 
@@ -230,6 +237,210 @@ describe("renderParent: replies carried to GitHub", () => {
   test("with replies off, nothing invites people to write", () => {
     expect(blockTexts(renderParent(pullRequest(), { replies: "off" }))[1]).toMatch(
       /comments in the thread$/,
+    );
+  });
+});
+
+/** A check of the recorded pull request's head commit. */
+function checkOf(name: string, outcome: CheckOutcome, index = 0, url?: string): CheckResult {
+  return {
+    sha: HEAD,
+    key: `run:1/${name}`,
+    name,
+    outcome,
+    url: url ?? `https://github.com/Codertocat/Hello-World/runs/${1000 + index}`,
+    at: "2019-05-15T15:25:00Z",
+    id: 1000 + index,
+  };
+}
+
+/** A verdict by `reviewer`, `minutes` after the pull request's state the card shows. */
+function verdictOf(reviewer: string, verdict: Verdict, reviewId = 1): ReviewerReviews {
+  const review = { reviewer, reviewId, verdict, at: "2019-05-15T15:19:00Z" };
+  return verdict === "commented" ? { comment: review } : { decision: review };
+}
+
+const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+
+/** The recorded pull request #2 as a card, with what else is given. */
+function cardOf(extra: {
+  labels?: string[];
+  requested?: string[];
+  teams?: string[];
+  reviews?: Record<string, ReviewerReviews>;
+  checks?: CheckResult[];
+  headSha?: string;
+}): PullRequestCard {
+  const update = pullRequest();
+  return {
+    ...update,
+    pullRequest: {
+      ...update.pullRequest,
+      labels: extra.labels ?? [],
+      requestedReviewers: extra.requested ?? [],
+      requestedTeams: extra.teams ?? [],
+      headSha: extra.headSha ?? HEAD,
+    },
+    reviews: extra.reviews ?? {},
+    checks: {
+      [HEAD]: Object.fromEntries((extra.checks ?? []).map((check) => [check.key, check])),
+    },
+  };
+}
+
+describe("renderParent: the card", () => {
+  test("labels, each reviewer with their verdict, and the head commit's checks", () => {
+    const message = renderParent(
+      cardOf({
+        labels: ["bug", "needs review"],
+        requested: ["erin"],
+        teams: ["reviewers"],
+        reviews: {
+          alice: verdictOf("alice", "approved"),
+          bob: verdictOf("bob", "approved"),
+          carol: verdictOf("carol", "changes_requested"),
+          dave: verdictOf("dave", "commented"),
+        },
+        checks: [
+          checkOf("build", "passed", 1),
+          checkOf("lint", "failed", 2),
+          checkOf("test (ubuntu)", "failed", 3),
+          checkOf("deploy preview", "running", 4),
+          checkOf("docs", "skipped", 5),
+        ],
+      }),
+    );
+    expectWithinSlackLimits(message);
+    expect(message.text).toBe(
+      "Codertocat/Hello-World#2: Update the README with new information. (🟢 Open)",
+    );
+    expect(blockTexts(message)).toEqual([
+      "*<https://github.com/Codertocat/Hello-World/pull/2|Codertocat/Hello-World#2: Update the README with new information.>*",
+      "🟢 Open · opened by Codertocat · `master` ← `changes` · comments in the thread",
+      "🏷️ `bug` `needs review`",
+      "❌ Changes requested: carol · ✅ Approved: alice, bob · 💬 Commented: dave · ⏳ Review requested: erin, Codertocat/reviewers",
+      "Checks on `ec26c3e`: ✅ 1 passed · ❌ 2 failed · ⏳ 1 running · ⏭️ 1 skipped",
+      "Failed: <https://github.com/Codertocat/Hello-World/runs/1002|lint> · <https://github.com/Codertocat/Hello-World/runs/1003|test (ubuntu)>",
+    ]);
+    expect(message.blocks.map((block) => block.type)).toEqual([
+      "section",
+      "context",
+      "context",
+      "context",
+      "context",
+      "context",
+    ]);
+  });
+
+  const lines: [name: string, card: PullRequestCard, expected: string[]][] = [
+    ["nothing known beyond the pull request: two lines, as before cards", cardOf({}), []],
+    [
+      "a review asked, nothing reviewed yet",
+      cardOf({ requested: ["octocat"] }),
+      ["⏳ Review requested: octocat"],
+    ],
+    [
+      "all checks passed",
+      cardOf({ checks: [checkOf("build", "passed", 1), checkOf("test", "passed", 2)] }),
+      ["Checks on `ec26c3e`: ✅ 2 passed"],
+    ],
+    [
+      "a new head commit: no checks of it yet, so no checks line",
+      cardOf({
+        checks: [checkOf("build", "failed", 1)],
+        headSha: "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+      }),
+      [],
+    ],
+    [
+      "a dismissed approval",
+      cardOf({ reviews: { alice: verdictOf("alice", "dismissed") } }),
+      ["↩️ Dismissed: alice"],
+    ],
+  ];
+
+  test.each(lines)("%s", (_name, card, expected) => {
+    const message = renderParent(card);
+    expectWithinSlackLimits(message);
+    expect(blockTexts(message).slice(2)).toEqual(expected);
+  });
+
+  test("a pull request with 30 reviewers and 200 checks still fits, every reviewer named", () => {
+    const reviews = Object.fromEntries(
+      Array.from({ length: 30 }, (_, index) => {
+        const login = `reviewer-with-a-long-name-${index}`;
+        const verdicts: Verdict[] = ["approved", "changes_requested", "commented"];
+        return [login, verdictOf(login, verdicts[index % 3]!, index)];
+      }),
+    );
+    const checks = Array.from({ length: 200 }, (_, index) =>
+      checkOf(
+        `integration tests / shard ${index} of 200 (node 20, ubuntu-latest)`,
+        index % 2 ? "failed" : "passed",
+        index,
+      ),
+    );
+    const message = renderParent(cardOf({ reviews, checks, labels: ["bug"] }));
+    expectWithinSlackLimits(message);
+    const texts = blockTexts(message);
+    for (const login of Object.keys(reviews)) expect(texts[3]).toContain(login);
+    expect(texts[4]).toBe("Checks on `ec26c3e`: ✅ 100 passed · ❌ 100 failed");
+    // As many failed checks as fit are named and linked; the rest are counted, linked to all.
+    const named = texts[5]!.match(/<https:\/\/github\.com\/Codertocat\/Hello-World\/runs\/\d+\|/g)!;
+    expect(named.length).toBeGreaterThan(5);
+    expect(texts[5]).toMatch(
+      new RegExp(
+        `<https://github\\.com/Codertocat/Hello-World/pull/2/checks\\|and ${100 - named.length} more>$`,
+      ),
+    );
+    expect(texts[5]!.length).toBeLessThanOrEqual(MAX_CARD_LINE);
+  });
+
+  test("past all reason (300 reviewers, 1,000 failed checks with long names and links): still fits", () => {
+    const longUrl = `https://ci.example.com/${"x".repeat(1_400)}`;
+    const reviews = Object.fromEntries(
+      Array.from({ length: 300 }, (_, index) => {
+        const login = `${"r".repeat(35)}${index}`;
+        return [login, verdictOf(login, "approved", index)];
+      }),
+    );
+    const checks = Array.from({ length: 1_000 }, (_, index) =>
+      checkOf(`${"check ".repeat(60)}${index}`, "failed", index, longUrl),
+    );
+    const labels = Array.from({ length: 200 }, (_, index) => `${"label-".repeat(20)}${index}`);
+    const message = renderParent(cardOf({ reviews, checks, labels, teams: ["a", "b"] }));
+    expectWithinSlackLimits(message);
+    const texts = blockTexts(message);
+    expect(texts[2]).toMatch(/\+\d+ more$/);
+    expect(texts[3]).toMatch(/ and \d+ more$/);
+    expect(texts[5]).toMatch(/\|and \d+ more>$/);
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(MAX_CARD_LINE);
+  });
+
+  test("names from GitHub stay inert: labels, check names, reviewers and check links", () => {
+    const message = renderParent(
+      cardOf({
+        labels: ["<!channel>", "a `code` & <b>"],
+        reviews: { "<@U024BE7LH>": verdictOf("<@U024BE7LH>", "approved") },
+        checks: [
+          checkOf("<!here> | <https://evil.example|click>", "failed", 1),
+          checkOf("ok", "failed", 2, "javascript:alert(1)"),
+        ],
+      }),
+    );
+    expectWithinSlackLimits(message);
+    const texts = blockTexts(message);
+    for (const text of texts) {
+      expect(text).not.toContain("<!channel>");
+      expect(text).not.toContain("<!here>");
+      expect(text).not.toContain("<@U024BE7LH>");
+      expect(text).not.toContain("<https://evil.example");
+    }
+    expect(texts[2]).toBe("🏷️ `&lt;!channel&gt;` `a ˋcodeˋ &amp; &lt;b&gt;`");
+    expect(texts[3]).toBe("✅ Approved: &lt;@U024BE7LH&gt;");
+    // A link Slack may not follow is shown as its name only.
+    expect(texts[5]).toBe(
+      "Failed: <https://github.com/Codertocat/Hello-World/runs/1001|&lt;!here&gt; | &lt;https://evil.example|click&gt;> · ok",
     );
   });
 });

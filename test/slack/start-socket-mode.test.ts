@@ -196,6 +196,48 @@ describe("startSocketMode", () => {
     expect(received).toEqual([]);
   });
 
+  test("with answerCommand, a slash command is answered in its acknowledgement, to the person alone", async () => {
+    const fake = await fakeSlack();
+    const asked: unknown[] = [];
+    const { received, lines } = await start(fake, undefined, {
+      answerCommand: async (command) => {
+        asked.push(command);
+        if (command.text === "fail") throw new Error("the store did not answer");
+        return { text: `you asked for ${command.text}` };
+      },
+    });
+    const envelope = (id: string, text: string) => ({
+      envelope_id: id,
+      type: "slash_commands" as const,
+      payload: {
+        token: "unused",
+        command: "/threadline",
+        text,
+        team_id: "T0TEAM0001",
+        user_id: "U0AUTHOR01",
+        response_url: "https://hooks.slack.com/commands/T0TEAM0001/1/abc",
+      },
+      accepts_response_payload: true,
+    });
+    fake.send(envelope("c0mmand-0001", "link"));
+    expect((await fake.waitForAck("c0mmand-0001")).payload).toEqual({
+      response_type: "ephemeral",
+      text: "you asked for link",
+    });
+    expect(asked).toEqual([
+      { command: "/threadline", text: "link", teamId: "T0TEAM0001", userId: "U0AUTHOR01" },
+    ]);
+    fake.send(envelope("c0mmand-0002", "fail"));
+    expect((await fake.waitForAck("c0mmand-0002")).payload).toEqual({
+      response_type: "ephemeral",
+      text: "threadline could not do that just now (its log says why); try again in a minute.",
+    });
+    expect(lines.filter((line) => line.level >= 50)).toEqual([
+      expect.objectContaining({ msg: "Slack command failed", error: "the store did not answer" }),
+    ]);
+    expect(received).toEqual([]);
+  });
+
   test.each([
     ["the connection is dropped", (fake: FakeSlackSocket) => fake.drop()],
     ["Slack asks for a refresh", (fake: FakeSlackSocket) => fake.requestRefresh()],
