@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { AnswerSlackCommand } from "../intake/answer-slack-command.js";
 import { capLoggedValue } from "./cap-logged-value.js";
-import { answer, header, isFormContentType, timedOut } from "./http-helpers.js";
-import { readBody } from "./read-body.js";
+import { answer, header, isFormContentType } from "./http-helpers.js";
+import { readGuardedBody } from "./read-guarded-body.js";
 import { verifySlackSignature } from "./verify-slack-signature.js";
 
 export interface SlackCommandsHandlerOptions {
@@ -60,28 +60,19 @@ export function createSlackCommandsHandler(options: SlackCommandsHandlerOptions)
       answer(response, status, detail, close);
     };
 
-    if (!isFormContentType(header(request, "content-type"))) {
-      request.resume();
-      return refuse(
-        415,
-        "unsupported_media_type",
-        "content type must be application/x-www-form-urlencoded (as Slack sends slash commands)",
-      );
-    }
-    const { body, tooLarge, aborted } = await readBody(request, maxBodyBytes);
-    if (aborted) {
-      if (timedOut(request)) {
-        logRefusal("timeout", "the body did not arrive in time; answered 408 and closed");
-      } else {
-        log.debug({ ...logged }, "the sender closed the connection before the body arrived");
-      }
-      return;
-    }
-    if (tooLarge) {
-      refuse(413, "too_large", `body is larger than ${maxBodyBytes} bytes`, true);
-      response.once("finish", () => request.destroy());
-      return;
-    }
+    const body = await readGuardedBody(request, response, {
+      maxBodyBytes,
+      contentType: {
+        accepts: isFormContentType,
+        refusal:
+          "content type must be application/x-www-form-urlencoded (as Slack sends slash commands)",
+      },
+      refuse,
+      logRefusal,
+      onSenderLeft: () =>
+        log.debug({ ...logged }, "the sender closed the connection before the body arrived"),
+    });
+    if (!body) return;
     const signature = verifySlackSignature(
       body,
       timestamp,

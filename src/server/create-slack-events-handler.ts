@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { capLoggedValue } from "./cap-logged-value.js";
-import { answer, header, isJsonContentType, timedOut } from "./http-helpers.js";
-import { readBody } from "./read-body.js";
+import { answer, header, isJsonContentType } from "./http-helpers.js";
+import { readGuardedBody } from "./read-guarded-body.js";
 import { verifySlackSignature } from "./verify-slack-signature.js";
 import type {
   ReceiveSlackEvent,
@@ -67,32 +67,18 @@ export function createSlackEventsHandler(options: SlackEventsHandlerOptions) {
       answer(response, status, detail, close);
     };
 
-    if (!isJsonContentType(header(request, "content-type"))) {
-      request.resume();
-      return refuse(
-        415,
-        "unsupported_media_type",
-        "content type must be application/json (as Slack sends Events API requests)",
-      );
-    }
-
-    const { body, tooLarge, aborted } = await readBody(request, maxBodyBytes);
-    if (aborted) {
-      // The connection is gone: the server has answered 408 to a body that did not arrive in
-      // time (logged once, here), or the sender hung up.
-      if (timedOut(request)) {
-        logRefusal("timeout", "the body did not arrive in time; answered 408 and closed");
-      } else {
-        log.debug({ ...logged }, "the sender closed the connection before the body arrived");
-      }
-      return;
-    }
-    if (tooLarge) {
-      // Answer, then drop the connection rather than read the rest of an oversized body.
-      refuse(413, "too_large", `body is larger than ${maxBodyBytes} bytes`, true);
-      response.once("finish", () => request.destroy());
-      return;
-    }
+    const body = await readGuardedBody(request, response, {
+      maxBodyBytes,
+      contentType: {
+        accepts: isJsonContentType,
+        refusal: "content type must be application/json (as Slack sends Events API requests)",
+      },
+      refuse,
+      logRefusal,
+      onSenderLeft: () =>
+        log.debug({ ...logged }, "the sender closed the connection before the body arrived"),
+    });
+    if (!body) return;
 
     const signature = verifySlackSignature(
       body,
