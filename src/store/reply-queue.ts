@@ -126,6 +126,28 @@ const LOOKS = 3;
  * updates, so any number of replicas may share one PostgreSQL database.
  */
 export function createReplyQueue(db: Kysely<Database>, appId: number): ReplyQueue {
+  /** Ends a claim: the row's new status (and when or why), the attempt counted, the lease gone. */
+  const settle = async (
+    id: number,
+    changes: {
+      status: "done" | "pending" | "dead";
+      last_error: string | null;
+      next_attempt_at?: number;
+    },
+    now: number,
+  ) => {
+    await db
+      .updateTable("slack_replies")
+      .set({
+        ...changes,
+        lease_until: null,
+        updated_at: now,
+        attempts: sql<number>`attempts + 1`,
+      })
+      .where("id", "=", id)
+      .where("app_id", "=", appId)
+      .execute();
+  };
   /** No earlier change of the same message (channel, ts) is waiting or being written. */
   const firstOfItsMessage = ({
     not,
@@ -268,49 +290,15 @@ export function createReplyQueue(db: Kysely<Database>, appId: number): ReplyQueu
     },
 
     async complete(id, now) {
-      await db
-        .updateTable("slack_replies")
-        .set({
-          status: "done",
-          lease_until: null,
-          last_error: null,
-          updated_at: now,
-          attempts: sql<number>`attempts + 1`,
-        })
-        .where("id", "=", id)
-        .where("app_id", "=", appId)
-        .execute();
+      await settle(id, { status: "done", last_error: null }, now);
     },
 
     async retryLater(id, error, at, now) {
-      await db
-        .updateTable("slack_replies")
-        .set({
-          status: "pending",
-          next_attempt_at: at,
-          last_error: error,
-          lease_until: null,
-          updated_at: now,
-          attempts: sql<number>`attempts + 1`,
-        })
-        .where("id", "=", id)
-        .where("app_id", "=", appId)
-        .execute();
+      await settle(id, { status: "pending", next_attempt_at: at, last_error: error }, now);
     },
 
     async fail(id, error, now) {
-      await db
-        .updateTable("slack_replies")
-        .set({
-          status: "dead",
-          last_error: error,
-          lease_until: null,
-          updated_at: now,
-          attempts: sql<number>`attempts + 1`,
-        })
-        .where("id", "=", id)
-        .where("app_id", "=", appId)
-        .execute();
+      await settle(id, { status: "dead", last_error: error }, now);
     },
 
     async recoverAfterRestart(now, holder) {
