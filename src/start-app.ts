@@ -40,7 +40,7 @@ import { createSlackEventsHandler } from "./server/create-slack-events-handler.j
 import { createWebhookHandler } from "./server/create-webhook-handler.js";
 import { startWebhookProxy } from "./server/start-webhook-proxy.js";
 import { createSlackClient, type SlackPoster } from "./slack/create-slack-client.js";
-import { startSocketMode, type SocketModeConnection } from "./slack/start-socket-mode.js";
+import type { SocketModeConnection } from "./slack/start-socket-mode.js";
 import { LRUCache } from "lru-cache";
 import { watchStoreHealth } from "./store/store-health.js";
 import {
@@ -444,19 +444,25 @@ export async function startApp(
   }
   const socketMode: SocketModeConnection | undefined =
     receiveSlackEvent && settings.slackAppToken
-      ? await startSocketMode({
-          appToken: settings.slackAppToken,
-          apiUrl: settings.slackApiUrl,
-          log: log.child({ name: "slack-socket-mode" }),
-          receive: receiveSlackEvent,
-          ...(answerCommand ? { answerCommand } : {}),
-        }).catch(async (error: unknown) => {
-          await worker.stop(0);
-          await replyWorker?.stop(0);
-          server.close();
-          operatorServer.close();
-          throw error;
-        })
+      ? // Loaded only when used: the Socket Mode client and its WebSocket library are a few MB
+        // of memory that an App receiving Slack's events over HTTP (or none) would carry idle.
+        await (
+          await import("./slack/start-socket-mode.js")
+        )
+          .startSocketMode({
+            appToken: settings.slackAppToken,
+            apiUrl: settings.slackApiUrl,
+            log: log.child({ name: "slack-socket-mode" }),
+            receive: receiveSlackEvent,
+            ...(answerCommand ? { answerCommand } : {}),
+          })
+          .catch(async (error: unknown) => {
+            await worker.stop(0);
+            await replyWorker?.stop(0);
+            server.close();
+            operatorServer.close();
+            throw error;
+          })
       : undefined;
   configs.start(overrides.configChangesPollMs ?? 2_000);
   const sweep =
