@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { load } from "./lib/load.js";
 import { buildDelivery } from "./lib/payload.js";
-import { THREADLINE_ARGS } from "./lib/threadline-command.js";
+import { THREADLINE_ARGS, threadlineEnv } from "./lib/threadline-command.js";
 import {
   freePort,
   rssBytes,
@@ -47,20 +47,11 @@ try {
     name: "threadline (profiled)",
     args: [...(profiling ? ["--cpu-prof", `--cpu-prof-dir=${directory}`] : []), ...THREADLINE_ARGS],
     env: {
-      NODE_ENV: "production",
-      APP_ID: "12345",
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: secret,
+      ...threadlineEnv({ privateKey, secret, slackPort, githubPort }),
       LOG_LEVEL: process.env.CHILD_LOG_LEVEL ?? "info",
-      LOG_FORMAT: "json",
-      HOST: "127.0.0.1",
       PORT: String(port),
       METRICS_PORT: String(await freePort()),
       ...(process.env.CHILD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.CHILD_NODE_OPTIONS } : {}),
-      SLACK_BOT_TOKEN: "xoxb-bench-not-a-real-token",
-      SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
-      GHE_HOST: `127.0.0.1:${githubPort}`,
-      GHE_PROTOCOL: "http",
       DATABASE_URL: process.env.DATABASE_URL ?? `sqlite://${join(directory, "profile.db")}`,
     },
     cwd: BENCH_DIR,

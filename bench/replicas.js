@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { boundedInt } from "./lib/knobs.js";
-import { THREADLINE_ARGS } from "./lib/threadline-command.js";
+import { THREADLINE_ARGS, threadlineEnv } from "./lib/threadline-command.js";
 import {
   createBenchStores,
   maskUrl,
@@ -362,19 +362,7 @@ async function main() {
   const fakeApis = startIpcChild(`${BENCH_DIR}servers/fake-apis.js`);
   const { slackPort, githubPort } = await fakeApis.ready;
   const fakes = fakeApis.child;
-  const env = {
-    NODE_ENV: "production",
-    APP_ID: "12345",
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: secret,
-    LOG_LEVEL: "info",
-    LOG_FORMAT: "json",
-    HOST: "127.0.0.1",
-    SLACK_BOT_TOKEN: "xoxb-bench-not-a-real-token",
-    SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
-    GHE_HOST: `127.0.0.1:${githubPort}`,
-    GHE_PROTOCOL: "http",
-  };
+  const env = threadlineEnv({ privateKey, secret, slackPort, githubPort });
   const context = { env, secret, delivery, fakes, stores };
 
   const baseline = await measureThroughput(BASELINE, context);

@@ -24,7 +24,7 @@ import {
 import { countsDelta, fakeApiCounts } from "./lib/fake-apis-client.js";
 import { runBigHeaderFlood, runSlowloris } from "./lib/hostile-phases.js";
 import { boundedInt, namesFrom } from "./lib/knobs.js";
-import { THREADLINE_ARGS } from "./lib/threadline-command.js";
+import { THREADLINE_ARGS, threadlineEnv } from "./lib/threadline-command.js";
 import { load } from "./lib/load.js";
 import { buildDelivery } from "./lib/payload.js";
 import { sendSteady } from "./lib/steady.js";
@@ -492,19 +492,7 @@ async function main() {
 
   const fakeApis = startIpcChild(`${BENCH_DIR}servers/fake-apis.js`);
   const { slackPort, githubPort } = await fakeApis.ready;
-  const env = {
-    NODE_ENV: "production",
-    APP_ID: "12345",
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: secret,
-    LOG_LEVEL: "info",
-    LOG_FORMAT: "json",
-    HOST: "127.0.0.1",
-    SLACK_BOT_TOKEN: "xoxb-bench-not-a-real-token",
-    SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
-    GHE_HOST: `127.0.0.1:${githubPort}`,
-    GHE_PROTOCOL: "http",
-  };
+  const env = threadlineEnv({ privateKey, secret, slackPort, githubPort });
 
   const machine = {
     cpus: cpus().length,
