@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { AnswerSlackCommand } from "../intake/answer-slack-command.js";
 import { capLoggedValue } from "./cap-logged-value.js";
 import { answer, header, isFormContentType } from "./http-helpers.js";
-import { readGuardedBody } from "./read-guarded-body.js";
+import { readGuardedBody, type BodyRefusal } from "./read-guarded-body.js";
 import { verifySlackSignature } from "./verify-slack-signature.js";
 
 export interface SlackCommandsHandlerOptions {
@@ -19,8 +19,7 @@ export interface SlackCommandsHandlerOptions {
   now?: () => number;
 }
 
-export type SlackCommandRefusalReason =
-  "unsupported_media_type" | "too_large" | "timeout" | "bad_signature" | "malformed_form";
+export type SlackCommandRefusalReason = BodyRefusal | "bad_signature" | "malformed_form";
 
 /** A slash command's body is a few hundred bytes; this is far above any Slack sends. */
 export const MAX_COMMAND_BYTES = 16 * 1024;

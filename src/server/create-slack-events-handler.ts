@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { capLoggedValue } from "./cap-logged-value.js";
 import { answer, header, isJsonContentType } from "./http-helpers.js";
-import { readGuardedBody } from "./read-guarded-body.js";
+import { readGuardedBody, type BodyRefusal } from "./read-guarded-body.js";
 import { verifySlackSignature } from "./verify-slack-signature.js";
 import type {
   ReceiveSlackEvent,
@@ -26,8 +26,7 @@ export interface SlackEventsHandlerOptions {
   now?: () => number;
 }
 
-export type SlackRefusalReason =
-  "unsupported_media_type" | "too_large" | "timeout" | "bad_signature" | "malformed_json";
+export type SlackRefusalReason = BodyRefusal | "bad_signature" | "malformed_json";
 
 /** A retry count as Slack sends it (1 to 3); anything else is read as a first delivery. */
 const RETRY_NUM = /^\d{1,3}$/;

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { GitHubDelivery, IntakeOutcome } from "../intake/receive-github-delivery.js";
 import { capLoggedValue } from "./cap-logged-value.js";
 import { answer, header, isJsonContentType } from "./http-helpers.js";
-import { readGuardedBody } from "./read-guarded-body.js";
+import { readGuardedBody, type BodyRefusal } from "./read-guarded-body.js";
 import { verifySignature } from "./verify-signature.js";
 
 export interface WebhookHandlerOptions {
@@ -17,13 +17,7 @@ export interface WebhookHandlerOptions {
   onRefused?: (reason: RefusalReason) => void;
 }
 
-export type RefusalReason =
-  | "missing_headers"
-  | "unsupported_media_type"
-  | "too_large"
-  | "timeout"
-  | "bad_signature"
-  | "malformed_json";
+export type RefusalReason = "missing_headers" | BodyRefusal | "bad_signature" | "malformed_json";
 
 /** The messages of a handler failure (an AggregateError from the webhooks emitter, usually). */
 function describeFailure(error: unknown): string {
