@@ -27,7 +27,8 @@ import { createSlackIntake } from "./intake/receive-slack-event.js";
 import { createSlackCommandAnswerer } from "./intake/answer-slack-command.js";
 import { createLinkCompleter } from "./intake/complete-github-link.js";
 import { createLinkStateSigner } from "./intake/link-state.js";
-import { pullRequestComments, type RepositoryRef } from "./github/pull-request-comments.js";
+import { pullRequestComments } from "./github/pull-request-comments.js";
+import { repositoryInstallations } from "./github/repository-installations.js";
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./server/connection-limits.js";
 import { createHttpServer } from "./server/create-http-server.js";
 import { createOAuthCallbackHandler } from "./server/create-oauth-callback-handler.js";
@@ -41,7 +42,6 @@ import { createWebhookHandler } from "./server/create-webhook-handler.js";
 import { startWebhookProxy } from "./server/start-webhook-proxy.js";
 import { createSlackClient, type SlackPoster } from "./slack/create-slack-client.js";
 import type { SocketModeConnection } from "./slack/start-socket-mode.js";
-import { LRUCache } from "lru-cache";
 import { watchStoreHealth } from "./store/store-health.js";
 import {
   describeStoreLocation,
@@ -236,6 +236,7 @@ export async function startApp(
           notices: store.linkedAccounts,
         }
       : undefined;
+  const installationOf = repositoryInstallations(probot);
   const replyWorker = answering
     ? createReplyWorker({
         replies: store.replies,
@@ -256,18 +257,6 @@ export async function startApp(
         now,
       })
     : undefined;
-  // The installation of a repository, asked once as the App (JWT) and kept: a Slack reply carries
-  // no installation id the way a GitHub delivery does.
-  const installations = new LRUCache<string, number>({ max: 10_000, ttl: 3_600_000 });
-  async function installationOf({ owner, repo }: RepositoryRef): Promise<number> {
-    const key = `${owner}/${repo}`;
-    const known = installations.get(key);
-    if (known !== undefined) return known;
-    const app = await probot.auth();
-    const { data } = await app.request("GET /repos/{owner}/{repo}/installation", { owner, repo });
-    installations.set(key, data.id);
-    return data.id;
-  }
   const receiveSlackEvent = answering
     ? createSlackIntake({
         replies: store.replies,
